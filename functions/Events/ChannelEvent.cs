@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Serverless.Functions.Events;
+
+/// <summary>
+/// The one envelope for every source: a CloudEvents 1.0 JSON event whose extension attributes
+/// (lower-case strings, as CloudEvents requires) carry what the channel needs.
+/// </summary>
+public sealed record ChannelEvent
+{
+    [JsonPropertyName("specversion")]
+    public string SpecVersion { get; init; } = "1.0";
+
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    /// <summary>Where it came from, e.g. <c>/hooks/generic</c>.</summary>
+    [JsonPropertyName("source")]
+    public required string Source { get; init; }
+
+    /// <summary><c>{kind}.{eventtype}</c>, e.g. <c>generic.webhook</c>.</summary>
+    [JsonPropertyName("type")]
+    public required string Type { get; init; }
+
+    [JsonPropertyName("time")]
+    public required DateTimeOffset Time { get; init; }
+
+    [JsonPropertyName("subject")]
+    public string? Subject { get; init; }
+
+    [JsonPropertyName("datacontenttype")]
+    public string? DataContentType { get; init; }
+
+    /// <summary>The payload as received: JSON, or a string for text.</summary>
+    [JsonPropertyName("data")]
+    public JsonNode? Data { get; init; }
+
+    /// <summary>Extension: the channel (relay) the event is for.</summary>
+    [JsonPropertyName("channel")]
+    public required string Channel { get; init; }
+
+    /// <summary>Extension: the source name (<c>generic</c>, <c>github</c>, ...).</summary>
+    [JsonPropertyName("kind")]
+    public required string Kind { get; init; }
+
+    /// <summary>Extension: the provider's event type.</summary>
+    [JsonPropertyName("eventtype")]
+    public required string EventType { get; init; }
+
+    /// <summary>Extension: the provider's delivery id, the key for deduplication.</summary>
+    [JsonPropertyName("deliveryid")]
+    public string? DeliveryId { get; init; }
+
+    /// <summary>Extension: <see cref="TrustLevel"/> of whoever wrote the content.</summary>
+    [JsonPropertyName("trust")]
+    public required string Trust { get; init; }
+
+    /// <summary>Extension: a short human summary, the channel notification's content.</summary>
+    [JsonPropertyName("summary")]
+    public required string Summary { get; init; }
+
+    [JsonPropertyName("severity")]
+    public string? Severity { get; init; }
+
+    [JsonPropertyName("url")]
+    public string? Url { get; init; }
+
+    [JsonPropertyName("repo")]
+    public string? Repo { get; init; }
+
+    [JsonPropertyName("service")]
+    public string? Service { get; init; }
+}

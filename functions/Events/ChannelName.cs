@@ -1,0 +1,14 @@
+using System.Text.RegularExpressions;
+
+namespace Serverless.Functions.Events;
+
+/// <summary>Channel names: <c>[a-z0-9-]{1,40}</c>, safe in a URL, a queue name and a group name.</summary>
+public static partial class ChannelName
+{
+    public const string Rule = "a channel name is 1 to 40 characters of a-z, 0-9 and '-'";
+
+    public static bool IsValid(string? name) => name is not null && Pattern().IsMatch(name);
+
+    [GeneratedRegex("^[a-z0-9-]{1,40}$")]
+    private static partial Regex Pattern();
+}

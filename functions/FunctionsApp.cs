@@ -1,0 +1,150 @@
+using Azure.Identity;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using Serverless.Functions.Health;
+using Serverless.Functions.Hooks;
+using Serverless.Functions.Hosting;
+using Serverless.Functions.Inbox;
+using Serverless.Functions.Publishing;
+using Serverless.Functions.Relay;
+using Serverless.Functions.Sources;
+using Serverless.Functions.Sources.Generic;
+using Serverless.Functions.WebPubSub;
+using Serverless.Functions.WebPubSub.Embedded;
+
+namespace Serverless.Functions;
+
+/// <summary>Builds the custom handler: the same app under the Functions host and with <c>dotnet run</c>.</summary>
+public static class FunctionsApp
+{
+    public const string DefaultLocalUrl = "http://localhost:7071";
+
+    /// <param name="args">Command-line arguments (<c>--urls</c>, configuration overrides).</param>
+    /// <param name="configure">Adds settings (runs before the settings are read).</param>
+    /// <param name="configureServices">Replaces services (runs after the app's own registrations).</param>
+    public static WebApplication Build(
+        string[] args, Action<WebApplicationBuilder>? configure = null, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        ConfigureUrls(builder);
+        configure?.Invoke(builder);
+
+        var mode = DeploymentMode.FromConfiguration(builder.Configuration);
+        var services = builder.Services;
+        services.AddSingleton(mode);
+        services.AddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
+
+        services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section).ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<RelayOptions>, RelayOptionsSetup>();
+        services.AddSingleton<IValidateOptions<RelayOptions>, RelayOptionsSetup>();
+
+        services.AddOptions<IngressOptions>().BindConfiguration(IngressOptions.Section)
+            .Validate(o => o.MaxBodyBytes is > 0 and <= 64 * 1024 * 1024, "Ingress:MaxBodyBytes must be between 1 byte and 64 MiB.")
+            .ValidateOnStart();
+
+        services.AddOptions<WebPubSubOptions>().BindConfiguration(WebPubSubOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebPubSubOptions>, WebPubSubOptionsValidator>();
+
+        AddSources(services);
+        AddWebPubSub(services, mode);
+        AddInbox(services, mode);
+        services.AddSingleton<IEventPublisher, WebPubSubEventPublisher>();
+        services.AddSingleton<EventIngress>();
+        services.AddHostedService<StartupReport>();
+        configureServices?.Invoke(services);
+
+        var app = builder.Build();
+        if (mode.EmbeddedWebPubSub)
+        {
+            app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+            app.MapEmbeddedWebPubSub();
+        }
+
+        app.MapHealth();
+        app.MapHooks();
+        app.MapRelay();
+        return app;
+    }
+
+    private static void ConfigureUrls(WebApplicationBuilder builder)
+    {
+        // Under the Functions host the handler must listen on the port the host chose.
+        var port = builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"];
+        if (!string.IsNullOrEmpty(port))
+        {
+            builder.WebHost.UseUrls($"http://localhost:{port}");
+        }
+        else if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultLocalUrl);
+        }
+    }
+
+    private static void AddSources(IServiceCollection services)
+    {
+        services.AddSingleton<IWebhookSource, GenericSource>();
+        services.AddSingleton<IPostConfigureOptions<SourceOptions>, SourceOptionsSetup>();
+        services.AddSingleton<IValidateOptions<SourceOptions>, SourceOptionsSetup>();
+        foreach (var name in new[] { GenericSource.SourceName })
+        {
+            services.AddOptions<SourceOptions>(name).BindConfiguration($"{SourceOptions.Section}:{name}").ValidateOnStart();
+        }
+    }
+
+    private static void AddWebPubSub(IServiceCollection services, DeploymentMode mode)
+    {
+        if (mode.EmbeddedWebPubSub)
+        {
+            services.AddSingleton<EmbeddedWebPubSubHub>();
+            services.AddSingleton<EmbeddedClientSession>();
+        }
+
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<WebPubSubOptions>>().Value;
+            if (mode.EmbeddedWebPubSub)
+            {
+                var server = sp.GetRequiredService<IServer>();
+                return WebPubSubConnection.WithAccessKey(() => OwnAddress(server), options.Hub, DevelopmentSecrets.WebPubSubAccessKey);
+            }
+
+            if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+            {
+                if (!WebPubSubConnectionString.TryParse(options.ConnectionString, out var parsed, out var error))
+                {
+                    throw new OptionsValidationException(WebPubSubOptions.Section, typeof(WebPubSubOptions), [$"WebPubSub:ConnectionString is not valid: {error}."]);
+                }
+
+                return WebPubSubConnection.WithAccessKey(() => parsed.Endpoint, options.Hub, parsed.AccessKey);
+            }
+
+            return WebPubSubConnection.WithCredential(options.Endpoint!, options.Hub, new DefaultAzureCredential());
+        });
+        services.AddSingleton<IWebPubSubService>(sp =>
+            new WebPubSubService(sp.GetRequiredService<WebPubSubConnection>(), sp.GetRequiredService<TimeProvider>()));
+    }
+
+    private static void AddInbox(IServiceCollection services, DeploymentMode mode)
+    {
+        services.AddSingleton<EmbeddedEventInbox>();
+        services.AddSingleton<IEventInbox>(sp => sp.GetRequiredService<EmbeddedEventInbox>());
+    }
+
+    /// <summary>The address this server listens on, as a loopback URL it can call itself at.</summary>
+    private static Uri OwnAddress(IServer server)
+    {
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("The server is not listening yet.");
+        var uri = new Uri(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal));
+        if (uri.Host is "0.0.0.0" or "[::]")
+        {
+            uri = new UriBuilder(uri) { Host = "localhost" }.Uri;
+        }
+
+        return new Uri(uri.GetLeftPart(UriPartial.Authority));
+    }
+}

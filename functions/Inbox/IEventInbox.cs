@@ -1,0 +1,19 @@
+using Serverless.Functions.Events;
+
+namespace Serverless.Functions.Inbox;
+
+/// <summary>
+/// The durable store of accepted events, one queue per channel. An event leaves it only when the
+/// relay acknowledges it; one that is received and not acknowledged comes back after its visibility timeout.
+/// </summary>
+public interface IEventInbox
+{
+    /// <summary>Stores the event; returns the receipt that acknowledges it without receiving it first.</summary>
+    Task<string> StoreAsync(ChannelEvent channelEvent, CancellationToken cancellationToken);
+
+    /// <summary>The oldest events of the channel, hidden from other receivers for <paramref name="visibilityTimeout"/>.</summary>
+    Task<IReadOnlyList<InboxItem>> ReceiveAsync(string channel, int maxEvents, TimeSpan visibilityTimeout, CancellationToken cancellationToken);
+
+    /// <summary>Removes an event for good. False when the receipt is stale (someone received it since).</summary>
+    Task<bool> AcknowledgeAsync(string channel, string receipt, CancellationToken cancellationToken);
+}

@@ -1,0 +1,4 @@
+using Serverless.Functions;
+
+var app = FunctionsApp.Build(args);
+await app.RunAsync();

@@ -1,0 +1,11 @@
+using Serverless.Functions.Events;
+
+namespace Serverless.Functions.Publishing;
+
+/// <summary>The doorbell: tells a channel's connected relay that an event is waiting.</summary>
+public interface IEventPublisher
+{
+    /// <param name="channelEvent">The stored event.</param>
+    /// <param name="receipt">The inbox receipt the relay uses to acknowledge it.</param>
+    Task PublishAsync(ChannelEvent channelEvent, string receipt, CancellationToken cancellationToken);
+}

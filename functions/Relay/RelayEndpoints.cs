@@ -1,0 +1,130 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serverless.Functions.Events;
+using Serverless.Functions.Hooks;
+using Serverless.Functions.Hosting;
+using Serverless.Functions.Inbox;
+using Serverless.Functions.Publishing;
+using Serverless.Functions.Security;
+using Serverless.Functions.WebPubSub;
+
+namespace Serverless.Functions.Relay;
+
+/// <summary>The relay's own API: negotiate, backlog, ack. Every call needs a relay token.</summary>
+public static partial class RelayEndpoints
+{
+    private const int MaxBacklogBatch = 100;
+    private const int MaxAcksPerCall = 500;
+
+    public static IEndpointRouteBuilder MapRelay(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/relay").AddEndpointFilter(RequireRelayTokenAsync);
+        group.MapPost("/negotiate", NegotiateAsync).WithName("relay-negotiate");
+        group.MapPost("/backlog", BacklogAsync).WithName("relay-backlog");
+        group.MapPost("/ack", AckAsync).WithName("relay-ack");
+        return endpoints;
+    }
+
+    private static async ValueTask<object?> RequireRelayTokenAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var options = http.RequestServices.GetRequiredService<IOptions<RelayOptions>>().Value;
+        var token = BearerToken.FromRequest(http.Request, allowQueryCode: false);
+        if (!SecretComparer.MatchesAny(token, options.Tokens))
+        {
+            var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RelayEndpoints));
+            LogUnauthorized(logger, http.Request.Path);
+            return TypedResults.Json(
+                new ErrorBody("The relay token is missing or not accepted (send Authorization: Bearer <RELAY_TOKEN>)."),
+                statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        return await next(context);
+    }
+
+    private static async Task<Results<Ok<NegotiateResponse>, BadRequest<ErrorBody>>> NegotiateAsync(
+        HttpRequest request,
+        IWebPubSubService webPubSub,
+        DeploymentMode mode,
+        IOptions<RelayOptions> options,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        var channel = request.Query["channel"].ToString();
+        if (!ChannelName.IsValid(channel))
+        {
+            return TypedResults.BadRequest(new ErrorBody($"Invalid or missing ?channel=: {ChannelName.Rule}."));
+        }
+
+        var lifetime = options.Value.ClientAccessLifetime;
+        // The embedded endpoint is this app, reached at whatever address the relay used.
+        var clientEndpoint = mode.EmbeddedWebPubSub ? new Uri($"{request.Scheme}://{request.Host}") : null;
+        var url = await webPubSub.GetClientAccessUriAsync($"relay-{channel}", [channel], lifetime, clientEndpoint, cancellationToken);
+        return TypedResults.Ok(new NegotiateResponse(url, channel, timeProvider.GetUtcNow().Add(lifetime)));
+    }
+
+    private static async Task<Results<Ok<BacklogResponse>, BadRequest<ErrorBody>, JsonHttpResult<ErrorBody>>> BacklogAsync(
+        BacklogRequest body, IEventInbox inbox, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        if (!ChannelName.IsValid(body.Channel))
+        {
+            return TypedResults.BadRequest(new ErrorBody($"Invalid or missing channel: {ChannelName.Rule}."));
+        }
+
+        var max = Math.Clamp(body.Max ?? 32, 1, MaxBacklogBatch);
+        var visibility = TimeSpan.FromSeconds(Math.Clamp(body.VisibilitySeconds ?? 60, 1, 3600));
+        try
+        {
+            var items = await inbox.ReceiveAsync(body.Channel!, max, visibility, cancellationToken);
+            return TypedResults.Ok(new BacklogResponse([.. items.Select(i => new RelayMessage("event", i.Event, i.Receipt))]));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogInboxFailed(loggerFactory.CreateLogger(typeof(RelayEndpoints)), ex, "backlog");
+            return TypedResults.Json(new ErrorBody("The inbox is unavailable; retry later."), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static async Task<Results<Ok<AckResponse>, BadRequest<ErrorBody>, JsonHttpResult<ErrorBody>>> AckAsync(
+        AckRequest body, IEventInbox inbox, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        if (!ChannelName.IsValid(body.Channel))
+        {
+            return TypedResults.BadRequest(new ErrorBody($"Invalid or missing channel: {ChannelName.Rule}."));
+        }
+
+        if (body.Receipts is not { Count: > 0 and <= MaxAcksPerCall } receipts || receipts.Any(string.IsNullOrEmpty))
+        {
+            return TypedResults.BadRequest(new ErrorBody($"receipts must hold 1 to {MaxAcksPerCall} non-empty receipts."));
+        }
+
+        try
+        {
+            var acknowledged = 0;
+            foreach (var receipt in receipts)
+            {
+                if (await inbox.AcknowledgeAsync(body.Channel!, receipt, cancellationToken))
+                {
+                    acknowledged++;
+                }
+            }
+
+            return TypedResults.Ok(new AckResponse(acknowledged, receipts.Count - acknowledged));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogInboxFailed(loggerFactory.CreateLogger(typeof(RelayEndpoints)), ex, "ack");
+            return TypedResults.Json(new ErrorBody("The inbox is unavailable; retry later."), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a relay call to {Path}: missing or unknown relay token")]
+    private static partial void LogUnauthorized(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The inbox failed during {Operation}")]
+    private static partial void LogInboxFailed(ILogger logger, Exception exception, string operation);
+}

@@ -1,0 +1,30 @@
+using System.Text.Json.Nodes;
+
+namespace Serverless.Functions.Sources;
+
+/// <summary>What an adapter makes of a verified delivery, before the envelope gets its id and time.</summary>
+public sealed record EventDraft
+{
+    public required string EventType { get; init; }
+
+    /// <summary>At most a few lines: what happened, where, who, severity, link.</summary>
+    public required string Summary { get; init; }
+
+    public required string Trust { get; init; }
+
+    public string? Subject { get; init; }
+
+    public string? DeliveryId { get; init; }
+
+    public string? Severity { get; init; }
+
+    public string? Url { get; init; }
+
+    public string? Repo { get; init; }
+
+    public string? Service { get; init; }
+
+    public JsonNode? Data { get; init; }
+
+    public string? DataContentType { get; init; }
+}

@@ -1,0 +1,139 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Serverless.Functions.Events;
+using Serverless.Functions.Security;
+
+namespace Serverless.Functions.Sources.Generic;
+
+/// <summary>Any JSON or text, authenticated by the source token (<c>Authorization: Bearer</c> or <c>?code=</c>).</summary>
+public sealed partial class GenericSource : IWebhookSource
+{
+    public const string SourceName = "generic";
+    private const int MaxSummaryChars = 900;
+    private static readonly string[] TitleFields = ["title", "summary", "message", "text", "subject", "description", "event", "status"];
+
+    public string Name => SourceName;
+
+    public bool Verify(WebhookDelivery delivery, string secret)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var presented = BearerTokenFromHeaders(delivery) ?? delivery.Query["code"].ToString();
+        return SecretComparer.Matches(presented, secret);
+    }
+
+    public SourceOutcome Normalize(WebhookDelivery delivery)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        if (delivery.Body.IsEmpty)
+        {
+            return new SourceOutcome.Invalid("The body is empty.");
+        }
+
+        var eventType = delivery.Headers["X-Event-Type"].ToString();
+        if (!EventTypePattern().IsMatch(eventType))
+        {
+            eventType = "webhook";
+        }
+
+        var deliveryId = delivery.Headers["Idempotency-Key"].ToString();
+        var mediaType = delivery.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        var looksJson = mediaType is "application/json" || (mediaType?.EndsWith("+json", StringComparison.Ordinal) ?? false);
+        JsonNode? json = null;
+        if (looksJson || mediaType is null || mediaType.Length == 0)
+        {
+            try
+            {
+                json = JsonNode.Parse(delivery.Body.Span);
+            }
+            catch (JsonException) when (!looksJson)
+            {
+                json = null;
+            }
+            catch (JsonException ex)
+            {
+                return new SourceOutcome.Invalid($"The body is not valid JSON: {ex.Message}");
+            }
+        }
+
+        string text;
+        if (json is not null)
+        {
+            text = DescribeJson(json);
+        }
+        else
+        {
+            string body;
+            try
+            {
+                body = new UTF8Encoding(false, true).GetString(delivery.Body.Span);
+            }
+            catch (DecoderFallbackException)
+            {
+                return new SourceOutcome.Invalid("The body is neither JSON nor UTF-8 text.");
+            }
+
+            text = body.Trim();
+        }
+
+        var summary = $"Webhook ({eventType}) on channel {delivery.Channel}:\n{Truncate(text, MaxSummaryChars)}";
+        return new SourceOutcome.Accepted(new EventDraft
+        {
+            EventType = eventType,
+            Summary = summary,
+            Trust = TrustLevel.ThirdParty,
+            DeliveryId = string.IsNullOrEmpty(deliveryId) ? null : deliveryId,
+            Data = json ?? JsonValue.Create(text),
+            DataContentType = json is not null ? "application/json" : "text/plain",
+        });
+    }
+
+    private static string? BearerTokenFromHeaders(WebhookDelivery delivery)
+    {
+        var header = delivery.Headers.Authorization.ToString();
+        const string Prefix = "Bearer ";
+        return header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? header[Prefix.Length..].Trim() : null;
+    }
+
+    private static string DescribeJson(JsonNode json)
+    {
+        if (json is not JsonObject obj)
+        {
+            return json is JsonValue value && value.GetValueKind() == JsonValueKind.String
+                ? (string)value!
+                : Truncate(json.ToJsonString(), MaxSummaryChars);
+        }
+
+        var lines = new List<string>();
+        foreach (var field in TitleFields)
+        {
+            if (obj[field] is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+            {
+                lines.Add((string)v!);
+                break;
+            }
+        }
+
+        foreach (var (key, value) in obj.Take(8))
+        {
+            if (value is JsonValue scalar && (lines.Count == 0 || !TitleFields.Contains(key)))
+            {
+                lines.Add($"{key}: {Truncate(scalar.ToString(), 120)}");
+            }
+        }
+
+        if (lines.Count == 0)
+        {
+            lines.Add(Truncate(obj.ToJsonString(), MaxSummaryChars));
+        }
+
+        return string.Join('\n', lines);
+    }
+
+    private static string Truncate(string value, int max) =>
+        value.Length <= max ? value : string.Concat(value.AsSpan(0, max - 1), "…");
+
+    [GeneratedRegex("^[A-Za-z0-9_.:-]{1,64}$")]
+    private static partial Regex EventTypePattern();
+}

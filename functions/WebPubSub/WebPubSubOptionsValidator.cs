@@ -1,0 +1,40 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Serverless.Functions.Hosting;
+
+namespace Serverless.Functions.WebPubSub;
+
+public sealed partial class WebPubSubOptionsValidator(DeploymentMode mode) : IValidateOptions<WebPubSubOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WebPubSubOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!HubName().IsMatch(options.Hub ?? string.Empty))
+        {
+            return ValidateOptionsResult.Fail(
+                "WebPubSub:Hub must start with a letter and hold only letters, digits and underscores (at most 128 characters).");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            if (!WebPubSubConnectionString.TryParse(options.ConnectionString, out var parsed, out var error))
+            {
+                return ValidateOptionsResult.Fail($"WebPubSub:ConnectionString is not valid: {error}.");
+            }
+
+            if (!mode.IsLocalDefault && DevelopmentSecrets.IsWellKnown(parsed.AccessKey))
+            {
+                return ValidateOptionsResult.Fail("WebPubSub:ConnectionString uses the well-known development key, which is refused outside the local default.");
+            }
+        }
+        else if (options.Endpoint is { } endpoint && (!endpoint.IsAbsoluteUri || endpoint.Scheme != Uri.UriSchemeHttps))
+        {
+            return ValidateOptionsResult.Fail("WebPubSub:Endpoint must be an absolute https URL such as https://NAME.webpubsub.azure.com.");
+        }
+
+        return ValidateOptionsResult.Success;
+    }
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,127}$")]
+    private static partial Regex HubName();
+}

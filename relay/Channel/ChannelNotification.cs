@@ -1,0 +1,4 @@
+namespace Serverless.Relay.Channel;
+
+/// <summary>The params of <c>notifications/claude/channel</c>.</summary>
+public sealed record ChannelNotification(string Content, IReadOnlyDictionary<string, string> Meta);

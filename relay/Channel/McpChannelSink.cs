@@ -1,0 +1,25 @@
+using System.Text.Json.Nodes;
+using ModelContextProtocol.Server;
+
+namespace Serverless.Relay.Channel;
+
+/// <summary>Writes channel notifications to the MCP session, once the client has initialised it.</summary>
+public sealed class McpChannelSink(McpServer server, SessionReadiness readiness) : IChannelSink
+{
+    public const string Method = "notifications/claude/channel";
+
+    public async Task SendAsync(ChannelNotification notification, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        // A notification sent before notifications/initialized could be dropped by the client.
+        await readiness.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var meta = new JsonObject();
+        foreach (var (key, value) in notification.Meta)
+        {
+            meta[key] = value;
+        }
+
+        var payload = new JsonObject { ["content"] = notification.Content, ["meta"] = meta };
+        await server.SendNotificationAsync(Method, payload, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Serverless.Relay.Delivery;
+
+namespace Serverless.Relay.Connection;
+
+/// <summary>Calls the relay API over HTTPS with the relay token.</summary>
+public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IRelayApi
+{
+    public async Task<Uri> NegotiateAsync(CancellationToken cancellationToken)
+    {
+        var path = $"api/relay/negotiate?channel={Uri.EscapeDataString(settings.Channel)}";
+        var body = await PostAsync(path, new JsonObject(), "negotiate", cancellationToken).ConfigureAwait(false);
+        var url = (string?)body["url"];
+        return url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            ? uri
+            : throw new RelayApiException($"{settings.Url} answered negotiate without a usable url.");
+    }
+
+    public async Task<IReadOnlyList<RelayEvent>> ReceiveBacklogAsync(int max, CancellationToken cancellationToken)
+    {
+        var request = new JsonObject
+        {
+            ["channel"] = settings.Channel,
+            ["max"] = max,
+            ["visibilitySeconds"] = (int)settings.VisibilityTimeout.TotalSeconds,
+        };
+        var body = await PostAsync("api/relay/backlog", request, "backlog", cancellationToken).ConfigureAwait(false);
+        return body["events"] is JsonArray events
+            ? [.. events.Select(RelayEvent.FromMessage).OfType<RelayEvent>()]
+            : [];
+    }
+
+    public async Task AcknowledgeAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(receipts);
+        if (receipts.Count == 0)
+        {
+            return;
+        }
+
+        var request = new JsonObject
+        {
+            ["channel"] = settings.Channel,
+            ["receipts"] = new JsonArray([.. receipts.Select(r => (JsonNode?)JsonValue.Create(r))]),
+        };
+        await PostAsync("api/relay/ack", request, "ack", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<JsonObject> PostAsync(string path, JsonObject body, string operation, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUrl(), path))
+        {
+            Content = JsonContent.Create(body),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new RelayApiException($"cannot reach the function app at {settings.Url} ({operation}): {ex.Message}", ex);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RelayApiException($"the function app at {settings.Url} did not answer {operation} in time", ex);
+        }
+
+        using (response)
+        {
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                throw new RelayApiException(
+                    $"the function app at {settings.Url} refused the relay token (401 on {operation}): check RELAY_TOKEN or --token-file")
+                {
+                    Status = response.StatusCode,
+                };
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                var detail = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                throw new RelayApiException(
+                    $"the function app at {settings.Url} answered {(int)response.StatusCode} to {operation}: {Clip(detail)}")
+                {
+                    Status = response.StatusCode,
+                };
+            }
+
+            return await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false)
+                ?? throw new RelayApiException($"the function app at {settings.Url} answered {operation} with an empty body");
+        }
+    }
+
+    private Uri BaseUrl() => settings.Url.AbsoluteUri.EndsWith('/') ? settings.Url : new Uri(settings.Url.AbsoluteUri + "/");
+
+    private static string Clip(string text) => text.Length <= 200 ? text : text[..200] + "…";
+}

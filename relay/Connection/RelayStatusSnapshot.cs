@@ -1,0 +1,9 @@
+namespace Serverless.Relay.Connection;
+
+public sealed record RelayStatusSnapshot(
+    string State,
+    DateTimeOffset? ConnectedSince,
+    long Delivered,
+    long DuplicatesSkipped,
+    DateTimeOffset? LastEventAt,
+    string? LastError);

@@ -1,0 +1,52 @@
+using Serverless.Relay.Channel;
+
+namespace Serverless.Relay.Delivery;
+
+/// <summary>Turns an envelope into a channel notification: the summary as content, envelope attributes as meta.</summary>
+public static class EventTranslator
+{
+    // CloudEvents attribute -> channel meta key. Only attributes the function app derives itself;
+    // free text written by third parties stays in the content.
+    private static readonly (string Attribute, string Key)[] MetaAttributes =
+    [
+        ("kind", "kind"),
+        ("eventtype", "event_type"),
+        ("channel", "channel"),
+        ("trust", "trust"),
+        ("time", "time"),
+        ("severity", "severity"),
+        ("repo", "repo"),
+        ("service", "service"),
+        ("url", "url"),
+        ("chatid", "chat_id"),
+        ("messageid", "message_id"),
+        ("user", "user"),
+    ];
+
+    public const int MaxContentLength = 4000;
+
+    public static ChannelNotification Translate(RelayEvent relayEvent)
+    {
+        ArgumentNullException.ThrowIfNull(relayEvent);
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["event_id"] = ChannelMeta.SanitizeValue(relayEvent.Id),
+        };
+        foreach (var (attribute, key) in MetaAttributes)
+        {
+            if (relayEvent.Attribute(attribute) is { Length: > 0 } value)
+            {
+                meta[key] = ChannelMeta.SanitizeValue(value);
+            }
+        }
+
+        meta.TryAdd("kind", "unknown");
+        var content = relayEvent.Attribute("summary") ?? $"An event of type {relayEvent.Attribute("type") ?? "unknown"} arrived.";
+        if (content.Length > MaxContentLength)
+        {
+            content = string.Concat(content.AsSpan(0, MaxContentLength - 1), "…");
+        }
+
+        return new ChannelNotification(content, meta);
+    }
+}

@@ -1,0 +1,27 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Serverless.Relay.Delivery;
+
+/// <summary>An event as the function app sends it: the CloudEvents envelope and the receipt that acknowledges it.</summary>
+public sealed record RelayEvent(string Id, JsonObject Envelope, string Receipt)
+{
+    /// <summary>Reads <c>{"type":"event","event":{...},"receipt":"..."}</c>; null for anything else.</summary>
+    public static RelayEvent? FromMessage(JsonNode? message)
+    {
+        if (message is not JsonObject obj || (string?)Text(obj["type"]) != "event"
+            || obj["event"] is not JsonObject envelope
+            || Text(envelope["id"]) is not { Length: > 0 } id
+            || Text(obj["receipt"]) is not { Length: > 0 } receipt)
+        {
+            return null;
+        }
+
+        return new RelayEvent(id, envelope, receipt);
+    }
+
+    public string? Attribute(string name) => Text(Envelope[name]);
+
+    private static string? Text(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+}

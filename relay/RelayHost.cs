@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Protocol;
+using Serverless.Relay.Channel;
+using Serverless.Relay.Connection;
+using Serverless.Relay.Delivery;
+using Serverless.Relay.Tools;
+
+namespace Serverless.Relay;
+
+/// <summary>The relay as a stdio MCP server: stdout carries only JSON-RPC, logs go to stderr.</summary>
+public static class RelayHost
+{
+    public const string ChannelCapability = "claude/channel";
+
+    public static IHost Build(RelaySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
+            o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+
+        // The session ends when stdin closes; shutting down must not outlast the 2 s contract.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
+
+        var readiness = new SessionReadiness();
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(readiness);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new HttpClient { Timeout = TimeSpan.FromSeconds(15) });
+        builder.Services.AddSingleton<IRelayApi, RelayApiClient>();
+        builder.Services.AddSingleton<RelayStatus>();
+        builder.Services.AddSingleton<DeliveredEventLog>(_ => new DeliveredEventLog());
+        builder.Services.AddSingleton<IChannelSink, McpChannelSink>();
+        builder.Services.AddSingleton<EventDelivery>();
+        builder.Services.AddSingleton<ReliablePubSubConnection>();
+        builder.Services.AddHostedService<RelayWorker>();
+
+        builder.Services
+            .AddMcpServer(options =>
+            {
+                options.ServerInfo = new Implementation { Name = "serverless-relay", Version = typeof(RelayHost).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" };
+                options.ServerInstructions = ChannelInstructions.For(settings.Channel);
+                options.Capabilities ??= new ServerCapabilities();
+                options.Capabilities.Experimental = new Dictionary<string, object>
+                {
+                    [ChannelCapability] = new JsonObject(),
+                };
+                options.Handlers.NotificationHandlers =
+                [
+                    new(NotificationMethods.InitializedNotification, (_, _) =>
+                    {
+                        readiness.MarkReady();
+                        return ValueTask.CompletedTask;
+                    }),
+                ];
+            })
+            .WithStdioServerTransport()
+            .WithTools<StatusTool>();
+
+        return builder.Build();
+    }
+}

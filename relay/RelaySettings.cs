@@ -1,0 +1,19 @@
+namespace Serverless.Relay;
+
+/// <summary>What the relay was started with; the token never leaves this object except in an Authorization header.</summary>
+public sealed class RelaySettings
+{
+    public required Uri Url { get; init; }
+
+    public required string Channel { get; init; }
+
+    public required string Token { get; init; }
+
+    /// <summary>How often the backlog is polled even when no doorbell rang (a missed doorbell costs at most this much delay).</summary>
+    public TimeSpan SafetyPollInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a received backlog event stays hidden from other receivers before it comes again.</summary>
+    public TimeSpan VisibilityTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public override string ToString() => $"{Url} channel '{Channel}'";
+}

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Options;
+using Serverless.Testing;
+
+namespace Serverless.Tests.Hosting;
+
+/// <summary>Bad settings stop the app at start-up with a message that names the setting.</summary>
+public class StartupValidationTests
+{
+    private static async Task<string> StartupErrorAsync(Dictionary<string, string?> settings)
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            await using var app = await RunningFunctionsApp.StartAsync(settings);
+        });
+        return ex.Message;
+    }
+
+    [Fact]
+    public async Task Well_known_relay_token_is_refused_outside_the_local_default()
+    {
+        var message = await StartupErrorAsync(new()
+        {
+            ["WebPubSub:ConnectionString"] = "Endpoint=https://demo.webpubsub.azure.com;AccessKey=real-key-1234567890;Version=1.0;",
+            ["Relay:Tokens:0"] = "dev-relay-token",
+        });
+
+        Assert.Contains("Relay:Tokens", message, StringComparison.Ordinal);
+        Assert.Contains("well-known", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_relay_token_is_required_outside_the_local_default()
+    {
+        var message = await StartupErrorAsync(new()
+        {
+            ["WebPubSub:Endpoint"] = "https://demo.webpubsub.azure.com",
+        });
+
+        Assert.Contains("Relay:Tokens is empty", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Well_known_webhook_secret_is_refused_outside_the_local_default()
+    {
+        var message = await StartupErrorAsync(new()
+        {
+            ["WebPubSub:Endpoint"] = "https://demo.webpubsub.azure.com",
+            ["Relay:Tokens:0"] = "a-real-relay-token-0123456789",
+            ["Sources:generic:Secret"] = "dev-webhook-token",
+        });
+
+        Assert.Contains("Sources:generic:Secret", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("WebPubSub:ConnectionString", "Endpoint=https://x;Version=1.0;", "AccessKey")]
+    [InlineData("WebPubSub:Hub", "1-bad hub", "WebPubSub:Hub")]
+    [InlineData("WebPubSub:Endpoint", "http://insecure.example", "https")]
+    public async Task Invalid_web_pubsub_settings_fail_fast(string key, string value, string mentioned)
+    {
+        var message = await StartupErrorAsync(new()
+        {
+            [key] = value,
+            ["Relay:Tokens:0"] = "a-real-relay-token-0123456789",
+        });
+
+        Assert.Contains(mentioned, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_local_default_starts_with_the_development_secrets()
+    {
+        await using var app = await RunningFunctionsApp.StartAsync();
+        using var client = app.CreateClient();
+
+        var health = await client.GetStringAsync(new Uri("/api/health", UriKind.Relative));
+
+        Assert.Contains("\"localDefault\":true", health, StringComparison.Ordinal);
+        Assert.Contains("\"webPubSub\":\"embedded\"", health, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
+using Serverless.Relay.Channel;
+using Serverless.Relay.Connection;
+using Serverless.Relay.Delivery;
+
+namespace Serverless.Tests.Relay;
+
+public sealed class EventDeliveryTests : IDisposable
+{
+    private readonly Mock<IChannelSink> _sink = new();
+    private readonly Mock<IRelayApi> _api = new();
+    private readonly List<string> _calls = [];
+    private readonly EventDelivery _delivery;
+
+    public EventDeliveryTests()
+    {
+        _sink.Setup(s => s.SendAsync(It.IsAny<ChannelNotification>(), It.IsAny<CancellationToken>()))
+            .Callback<ChannelNotification, CancellationToken>((n, _) => _calls.Add("notify " + n.Meta["event_id"]))
+            .Returns(Task.CompletedTask);
+        _api.Setup(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
+            .Callback<IReadOnlyList<string>, CancellationToken>((r, _) => _calls.Add("ack " + string.Join(",", r)))
+            .Returns(Task.CompletedTask);
+        _delivery = new EventDelivery(_sink.Object, _api.Object, new DeliveredEventLog(), new RelayStatus(TimeProvider.System), NullLogger<EventDelivery>.Instance);
+    }
+
+    public void Dispose() => _delivery.Dispose();
+
+    [Fact]
+    public async Task Acknowledges_only_after_the_notification_is_written()
+    {
+        await _delivery.DeliverAsync(EventTranslatorTests.Event("e1", receipt: "m1:r1"), default);
+
+        Assert.Equal(["notify e1", "ack m1:r1"], _calls);
+    }
+
+    [Fact]
+    public async Task An_event_that_comes_again_is_acknowledged_but_not_shown_twice()
+    {
+        await _delivery.DeliverAsync(EventTranslatorTests.Event("e1", receipt: "m1:r1"), default);
+        await _delivery.DeliverAsync(EventTranslatorTests.Event("e1", receipt: "m1:r2"), default);
+
+        Assert.Equal(["notify e1", "ack m1:r1", "ack m1:r2"], _calls);
+    }
+
+    [Fact]
+    public async Task A_failed_notification_is_not_acknowledged()
+    {
+        _sink.Setup(s => s.SendAsync(It.IsAny<ChannelNotification>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new IOException("stdout closed"));
+
+        await Assert.ThrowsAsync<IOException>(() => _delivery.DeliverAsync(EventTranslatorTests.Event("e1"), default));
+
+        _api.Verify(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task A_failed_acknowledgement_is_not_fatal()
+    {
+        _api.Setup(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RelayApiException("down"));
+
+        await _delivery.DeliverAsync(EventTranslatorTests.Event("e1"), default);
+
+        _sink.Verify(s => s.SendAsync(It.IsAny<ChannelNotification>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Draining_delivers_the_backlog_in_order_and_acknowledges_each_batch()
+    {
+        _api.SetupSequence(a => a.ReceiveBacklogAsync(It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([EventTranslatorTests.Event("e1", receipt: "r1"), EventTranslatorTests.Event("e2", receipt: "r2")])
+            .ReturnsAsync([]);
+
+        var count = await _delivery.DrainBacklogAsync(default);
+
+        Assert.Equal(2, count);
+        Assert.Equal(["notify e1", "notify e2", "ack r1,r2"], _calls);
+    }
+}

@@ -1,0 +1,26 @@
+using Serverless.Functions.Security;
+
+namespace Serverless.Tests.Security;
+
+public class SecretComparerTests
+{
+    [Theory]
+    [InlineData("secret", "secret", true)]
+    [InlineData("secret", "Secret", false)]
+    [InlineData("secre", "secret", false)]
+    [InlineData("", "secret", false)]
+    [InlineData(null, "secret", false)]
+    [InlineData("secret", null, false)]
+    public void Matches_only_identical_non_empty_values(string? presented, string? secret, bool expected)
+    {
+        Assert.Equal(expected, SecretComparer.Matches(presented, secret));
+    }
+
+    [Fact]
+    public void Any_of_several_rotating_secrets_matches()
+    {
+        Assert.True(SecretComparer.MatchesAny("new", ["old", "new"]));
+        Assert.False(SecretComparer.MatchesAny("neither", ["old", "new"]));
+        Assert.False(SecretComparer.MatchesAny("x", []));
+    }
+}

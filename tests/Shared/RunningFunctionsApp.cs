@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Serverless.Functions;
+
+namespace Serverless.Testing;
+
+/// <summary>The function app on real Kestrel at 127.0.0.1 on a free port, in this process.</summary>
+public sealed class RunningFunctionsApp : IAsyncDisposable
+{
+    private RunningFunctionsApp(WebApplication app, Uri baseUrl)
+    {
+        App = app;
+        BaseUrl = baseUrl;
+    }
+
+    public WebApplication App { get; }
+
+    public Uri BaseUrl { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<RunningFunctionsApp> StartAsync(
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var app = FunctionsApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+            builder.Logging.ClearProviders();
+        }, services);
+        await app.StartAsync();
+        return new RunningFunctionsApp(app, new Uri(app.Urls.First()));
+    }
+
+    public HttpClient CreateClient() => new() { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await App.StopAsync(timeout.Token);
+        await App.DisposeAsync();
+    }
+}
