@@ -2,7 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using Serverless.Relay;
 
-var urlOption = new Option<Uri?>("--url")
+var urlOption = new Option<string?>("--url")
 {
     Description = "Base URL of the function app (env RELAY_URL; default http://localhost:7071).",
 };

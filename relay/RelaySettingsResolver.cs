@@ -8,10 +8,10 @@ public static partial class RelaySettingsResolver
     public const string DefaultUrl = "http://localhost:7071";
 
     public static (RelaySettings? Settings, string? Error) Resolve(
-        Uri? url, string? channel, FileInfo? tokenFile, Func<string, string?> environment)
+        string? url, string? channel, FileInfo? tokenFile, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var urlText = url?.OriginalString ?? environment("RELAY_URL");
+        var urlText = url ?? environment("RELAY_URL");
         if (string.IsNullOrWhiteSpace(urlText))
         {
             urlText = DefaultUrl;

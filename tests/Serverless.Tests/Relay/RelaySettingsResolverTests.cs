@@ -9,7 +9,7 @@ public sealed class RelaySettingsResolverTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private (RelaySettings? Settings, string? Error) Resolve(Uri? url = null, string? channel = null, FileInfo? tokenFile = null) =>
+    private (RelaySettings? Settings, string? Error) Resolve(string? url = null, string? channel = null, FileInfo? tokenFile = null) =>
         RelaySettingsResolver.Resolve(url, channel, tokenFile, name => _env.GetValueOrDefault(name));
 
     [Fact]
@@ -33,9 +33,19 @@ public sealed class RelaySettingsResolverTests : IDisposable
         _env["RELAY_CHANNEL"] = "env";
 
         Assert.Equal("env", Resolve().Settings!.Channel);
-        var (settings, _) = Resolve(new Uri("https://opt.example"), "opt");
+        var (settings, _) = Resolve("https://opt.example", "opt");
         Assert.Equal(new Uri("https://opt.example"), settings!.Url);
         Assert.Equal("opt", settings.Channel);
+    }
+
+    [Theory]
+    [InlineData("not a url")]
+    [InlineData("ftp://host")]
+    [InlineData("/relative")]
+    public void A_url_that_is_not_absolute_http_is_an_error(string url)
+    {
+        _env["RELAY_TOKEN"] = "t";
+        Assert.Contains("--url", Resolve(url).Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using System.Text.Json.Nodes;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace Serverless.EndToEnd.Tests;
+
+/// <summary>
+/// The relay started as Claude Code starts it (a child process on stdio), driven by the MCP C# SDK
+/// client, with every channel notification and stderr line recorded.
+/// </summary>
+public sealed class RelayProcess : IAsyncDisposable
+{
+    public const string ChannelMethod = "notifications/claude/channel";
+    public const string ClaudeCodeProtocolVersion = "2025-11-25";
+
+    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly ConcurrentQueue<JsonObject> _notifications = new();
+
+    private RelayProcess()
+    {
+    }
+
+    public McpClient Client { get; private set; } = null!;
+
+    public IReadOnlyCollection<JsonObject> Notifications => [.. _notifications];
+
+    public string Stderr => string.Join('\n', _stderr);
+
+    /// <summary>Event ids in the order the relay wrote their notifications, from its stderr log.</summary>
+    public IReadOnlyList<string> DeliveredEventIds =>
+        [.. _stderr.Select(l => DeliveredLine.Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value)];
+
+    private static readonly Regex DeliveredLine = new("Delivered event ([0-9a-f]+) ", RegexOptions.Compiled);
+
+    public static string RelayAssembly =>
+        typeof(RelayProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RelayAssembly").Value!;
+
+    public static async Task<RelayProcess> StartAsync(Uri url, string channel, string token)
+    {
+        var relay = new RelayProcess();
+        var transport = new StdioClientTransport(new StdioClientTransportOptions
+        {
+            Name = "relay",
+            Command = "dotnet",
+            Arguments = [RelayAssembly, "--url", url.ToString(), "--channel", channel],
+            EnvironmentVariables = new Dictionary<string, string?> { ["RELAY_TOKEN"] = token },
+            StandardErrorLines = relay._stderr.Enqueue,
+            ShutdownTimeout = TimeSpan.FromSeconds(5),
+        });
+        var options = new McpClientOptions
+        {
+            // Claude Code connects to channel servers with the initialize handshake.
+            ProtocolVersion = ClaudeCodeProtocolVersion,
+            ClientInfo = new Implementation { Name = "e2e", Version = "1.0" },
+            Handlers = new McpClientHandlers
+            {
+                NotificationHandlers =
+                [
+                    new(ChannelMethod, (notification, _) =>
+                    {
+                        relay._notifications.Enqueue((JsonObject)notification.Params!.DeepClone());
+                        return ValueTask.CompletedTask;
+                    }),
+                ],
+            },
+        };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        relay.Client = await McpClient.CreateAsync(transport, options, cancellationToken: timeout.Token);
+        return relay;
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds or the time is up; returns whether it held.</summary>
+    public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return condition();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Client is not null)
+        {
+            await Client.DisposeAsync();
+        }
+    }
+}
