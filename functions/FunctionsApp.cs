@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Health;
 using Serverless.Functions.Hooks;
@@ -130,8 +131,29 @@ public static class FunctionsApp
 
     private static void AddInbox(IServiceCollection services, DeploymentMode mode)
     {
-        services.AddSingleton<EmbeddedEventInbox>();
-        services.AddSingleton<IEventInbox>(sp => sp.GetRequiredService<EmbeddedEventInbox>());
+        services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.Section)
+            .Validate(o => o.MaxDeliveryAttempts is >= 1 and <= 100, "Inbox:MaxDeliveryAttempts must be between 1 and 100.")
+            .Validate(o => o.MaxInlineBytes is >= 1024 and <= 48 * 1024, "Inbox:MaxInlineBytes must be between 1 KiB and 48 KiB (a queue message holds 48 KiB of base64-encoded data).")
+            .ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        if (mode.EmbeddedInbox)
+        {
+            services.AddSingleton<EmbeddedEventInbox>();
+            services.AddSingleton<IEventInbox>(sp => sp.GetRequiredService<EmbeddedEventInbox>());
+            return;
+        }
+
+        services.AddSingleton<IEventInbox>(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var (queues, blobs) = StorageClients.Create(storage);
+            return new StorageQueueEventInbox(
+                queues,
+                blobs.GetBlobContainerClient(storage.PayloadContainer),
+                sp.GetRequiredService<IOptions<InboxOptions>>(),
+                sp.GetRequiredService<ILogger<StorageQueueEventInbox>>());
+        });
     }
 
     /// <summary>The address this server listens on, as a loopback URL it can call itself at.</summary>

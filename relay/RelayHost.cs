@@ -15,7 +15,7 @@ public static class RelayHost
 {
     public const string ChannelCapability = "claude/channel";
 
-    public static IHost Build(RelaySettings settings)
+    public static IHost Build(RelaySettings settings, DeliveredEventLog delivered)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
@@ -44,7 +44,8 @@ public static class RelayHost
         builder.Services.AddSingleton(new HttpClient { Timeout = TimeSpan.FromSeconds(15) });
         builder.Services.AddSingleton<IRelayApi, RelayApiClient>();
         builder.Services.AddSingleton<RelayStatus>();
-        builder.Services.AddSingleton<DeliveredEventLog>(_ => new DeliveredEventLog());
+        builder.Services.AddSingleton(delivered);
+        builder.Services.AddSingleton<RecentEvents>();
         builder.Services.AddSingleton<IChannelSink, McpChannelSink>();
         builder.Services.AddSingleton<EventDelivery>();
         builder.Services.AddSingleton<ReliablePubSubConnection>();
@@ -70,7 +71,8 @@ public static class RelayHost
                 ];
             })
             .WithStdioServerTransport()
-            .WithTools<StatusTool>();
+            .WithTools<StatusTool>()
+            .WithTools<EventTool>();
 
         return builder.Build();
     }

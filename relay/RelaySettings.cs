@@ -1,7 +1,7 @@
 namespace Serverless.Relay;
 
 /// <summary>What the relay was started with; the token never leaves this object except in an Authorization header.</summary>
-public sealed class RelaySettings
+public sealed record RelaySettings
 {
     public required Uri Url { get; init; }
 
@@ -15,5 +15,9 @@ public sealed class RelaySettings
     /// <summary>How long a received backlog event stays hidden from other receivers before it comes again.</summary>
     public TimeSpan VisibilityTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Where the ids of delivered events are kept across restarts.</summary>
+    public required string StateFile { get; init; }
+
+    // The token stays out of any printed form of the settings.
     public override string ToString() => $"{Url} channel '{Channel}'";
 }

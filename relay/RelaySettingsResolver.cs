@@ -8,7 +8,8 @@ public static partial class RelaySettingsResolver
     public const string DefaultUrl = "http://localhost:7071";
 
     public static (RelaySettings? Settings, string? Error) Resolve(
-        string? url, string? channel, FileInfo? tokenFile, Func<string, string?> environment)
+        string? url, string? channel, FileInfo? tokenFile, Func<string, string?> environment,
+        string? stateFile = null, int? visibilitySeconds = null, int? pollSeconds = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         var urlText = url ?? environment("RELAY_URL");
@@ -56,7 +57,51 @@ public static partial class RelaySettingsResolver
             }
         }
 
-        return (new RelaySettings { Url = baseUrl, Channel = channel, Token = token }, null);
+        if (visibilitySeconds is < 5 or > 3600)
+        {
+            return (null, "--visibility-timeout must be between 5 and 3600 seconds.");
+        }
+
+        if (pollSeconds is < 1 or > 3600)
+        {
+            return (null, "--poll-interval must be between 1 and 3600 seconds.");
+        }
+
+        stateFile ??= environment("RELAY_STATE_FILE");
+        if (string.IsNullOrWhiteSpace(stateFile))
+        {
+            stateFile = DefaultStateFile(baseUrl, channel, environment);
+        }
+
+        var settings = new RelaySettings
+        {
+            Url = baseUrl,
+            Channel = channel,
+            Token = token,
+            StateFile = stateFile,
+        };
+        return (settings with
+        {
+            VisibilityTimeout = visibilitySeconds is { } v ? TimeSpan.FromSeconds(v) : settings.VisibilityTimeout,
+            SafetyPollInterval = pollSeconds is { } p ? TimeSpan.FromSeconds(p) : settings.SafetyPollInterval,
+        }, null);
+    }
+
+    /// <summary>One file per function app and channel under the user's state directory.</summary>
+    public static string DefaultStateFile(Uri url, string channel, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(environment);
+        var root = environment("XDG_STATE_HOME");
+        if (string.IsNullOrWhiteSpace(root))
+        {
+            root = OperatingSystem.IsWindows()
+                ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
+        }
+
+        var app = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(url.AbsoluteUri)))[..12];
+        return Path.Combine(root, "serverless-relay", $"{channel}-{app}.delivered");
     }
 
     [GeneratedRegex("^[a-z0-9-]{1,40}$")]

@@ -36,6 +36,13 @@ public sealed record ChannelEvent
     [JsonPropertyName("data")]
     public JsonNode? Data { get; init; }
 
+    /// <summary>
+    /// CloudEvents <c>dataref</c> extension: set when the payload was too large for the queue and is
+    /// fetched from this relay API path instead (<see cref="Data"/> is then absent).
+    /// </summary>
+    [JsonPropertyName("dataref")]
+    public string? DataRef { get; init; }
+
     /// <summary>Extension: the channel (relay) the event is for.</summary>
     [JsonPropertyName("channel")]
     public required string Channel { get; init; }

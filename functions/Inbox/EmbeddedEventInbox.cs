@@ -1,67 +1,84 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
 using Serverless.Functions.Events;
 
 namespace Serverless.Functions.Inbox;
 
 /// <summary>
-/// The local default's inbox: the semantics of a Storage Queue (arrival order, visibility timeout,
-/// delete by receipt) kept in memory. Not durable across restarts, which start-up says.
+/// The local default's inbox: the semantics of the Storage Queue inbox (arrival order, visibility
+/// timeout, delete by receipt, dead-lettering, large payloads kept aside) in memory. Not durable
+/// across restarts, which start-up says.
 /// </summary>
-public sealed class EmbeddedEventInbox(TimeProvider timeProvider) : IEventInbox
+public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<InboxOptions> options) : IEventInbox
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<Entry>> _queues = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ChannelEvent> _payloads = new(StringComparer.Ordinal);
 
     public Task<string> StoreAsync(ChannelEvent channelEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channelEvent);
-        var entry = new Entry(channelEvent, NewId())
+        var queued = channelEvent;
+        if (LargePayloads.Serialize(channelEvent).Length > options.Value.MaxInlineBytes)
+        {
+            queued = LargePayloads.WithoutPayload(channelEvent);
+        }
+
+        var entry = new Entry(queued, NewId())
         {
             PopReceipt = NewId(),
             VisibleAt = timeProvider.GetUtcNow(),
         };
         lock (_gate)
         {
-            if (!_queues.TryGetValue(channelEvent.Channel, out var queue))
+            if (!ReferenceEquals(queued, channelEvent))
             {
-                _queues[channelEvent.Channel] = queue = [];
+                _payloads[PayloadKey(channelEvent.Channel, channelEvent.Id)] = channelEvent;
             }
 
-            queue.Add(entry);
+            Queue(QueueNames.ForChannel(channelEvent.Channel)).Add(entry);
         }
 
         return Task.FromResult(Receipt(entry));
     }
 
-    public Task<IReadOnlyList<InboxItem>> ReceiveAsync(string channel, int maxEvents, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
+    public Task<InboxBatch> ReceiveAsync(string channel, int maxEvents, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         var items = new List<InboxItem>();
+        var deadLettered = new List<DeadLetteredEvent>();
         lock (_gate)
         {
-            if (_queues.TryGetValue(channel, out var queue))
+            var queue = Queue(QueueNames.ForChannel(channel));
+            foreach (var entry in queue.ToList())
             {
-                foreach (var entry in queue)
+                if (items.Count >= maxEvents)
                 {
-                    if (items.Count >= maxEvents)
-                    {
-                        break;
-                    }
-
-                    if (entry.VisibleAt > now)
-                    {
-                        continue;
-                    }
-
-                    entry.PopReceipt = NewId();
-                    entry.VisibleAt = now + visibilityTimeout;
-                    entry.DequeueCount++;
-                    items.Add(new InboxItem(entry.Event, Receipt(entry), entry.DequeueCount));
+                    break;
                 }
+
+                if (entry.VisibleAt > now)
+                {
+                    continue;
+                }
+
+                entry.PopReceipt = NewId();
+                entry.VisibleAt = now + visibilityTimeout;
+                entry.DequeueCount++;
+                if (entry.DequeueCount > options.Value.MaxDeliveryAttempts)
+                {
+                    queue.Remove(entry);
+                    var deadLetterName = QueueNames.DeadLetterFor(channel);
+                    Queue(deadLetterName).Add(entry);
+                    deadLettered.Add(new DeadLetteredEvent(entry.Event.Id, entry.Event.Kind, entry.DequeueCount, deadLetterName));
+                    continue;
+                }
+
+                items.Add(new InboxItem(entry.Event, Receipt(entry), entry.DequeueCount));
             }
         }
 
-        return Task.FromResult<IReadOnlyList<InboxItem>>(items);
+        return Task.FromResult(new InboxBatch(items, deadLettered));
     }
 
     public Task<bool> AcknowledgeAsync(string channel, string receipt, CancellationToken cancellationToken)
@@ -75,23 +92,43 @@ public sealed class EmbeddedEventInbox(TimeProvider timeProvider) : IEventInbox
 
         lock (_gate)
         {
-            if (_queues.TryGetValue(channel, out var queue))
-            {
-                var removed = queue.RemoveAll(e => e.MessageId == parts[0] && e.PopReceipt == parts[1]);
-                return Task.FromResult(removed > 0);
-            }
+            var removed = Queue(QueueNames.ForChannel(channel)).RemoveAll(e => e.MessageId == parts[0] && e.PopReceipt == parts[1]);
+            return Task.FromResult(removed > 0);
         }
-
-        return Task.FromResult(false);
     }
 
-    public int Count(string channel)
+    public Task<ChannelEvent?> GetPayloadAsync(string channel, string eventId, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            return _queues.TryGetValue(channel, out var queue) ? queue.Count : 0;
+            return Task.FromResult(_payloads.GetValueOrDefault(PayloadKey(channel, eventId)));
         }
     }
+
+    /// <summary>Events waiting in the channel's queue (dead-lettered ones not included).</summary>
+    public int Count(string channel) => CountQueue(QueueNames.ForChannel(channel));
+
+    public int CountDeadLettered(string channel) => CountQueue(QueueNames.DeadLetterFor(channel));
+
+    private int CountQueue(string name)
+    {
+        lock (_gate)
+        {
+            return _queues.TryGetValue(name, out var queue) ? queue.Count : 0;
+        }
+    }
+
+    private List<Entry> Queue(string name)
+    {
+        if (!_queues.TryGetValue(name, out var queue))
+        {
+            _queues[name] = queue = [];
+        }
+
+        return queue;
+    }
+
+    private static string PayloadKey(string channel, string eventId) => $"{channel}/{eventId}";
 
     private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 

@@ -4,7 +4,8 @@ namespace Serverless.Functions.Inbox;
 
 /// <summary>
 /// The durable store of accepted events, one queue per channel. An event leaves it only when the
-/// relay acknowledges it; one that is received and not acknowledged comes back after its visibility timeout.
+/// relay acknowledges it; one that is received and not acknowledged comes back after its visibility timeout,
+/// and one that came back too often moves to the channel's dead-letter queue.
 /// </summary>
 public interface IEventInbox
 {
@@ -12,8 +13,11 @@ public interface IEventInbox
     Task<string> StoreAsync(ChannelEvent channelEvent, CancellationToken cancellationToken);
 
     /// <summary>The oldest events of the channel, hidden from other receivers for <paramref name="visibilityTimeout"/>.</summary>
-    Task<IReadOnlyList<InboxItem>> ReceiveAsync(string channel, int maxEvents, TimeSpan visibilityTimeout, CancellationToken cancellationToken);
+    Task<InboxBatch> ReceiveAsync(string channel, int maxEvents, TimeSpan visibilityTimeout, CancellationToken cancellationToken);
 
     /// <summary>Removes an event for good. False when the receipt is stale (someone received it since).</summary>
     Task<bool> AcknowledgeAsync(string channel, string receipt, CancellationToken cancellationToken);
+
+    /// <summary>The whole envelope of an event whose payload was too large for a queue message, or null.</summary>
+    Task<ChannelEvent?> GetPayloadAsync(string channel, string eventId, CancellationToken cancellationToken);
 }

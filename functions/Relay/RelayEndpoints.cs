@@ -26,6 +26,7 @@ public static partial class RelayEndpoints
         group.MapPost("/negotiate", NegotiateAsync).WithName("relay-negotiate");
         group.MapPost("/backlog", BacklogAsync).WithName("relay-backlog");
         group.MapPost("/ack", AckAsync).WithName("relay-ack");
+        group.MapGet("/events/{id}", GetEventAsync).WithName("relay-event");
         return endpoints;
     }
 
@@ -79,8 +80,10 @@ public static partial class RelayEndpoints
         var visibility = TimeSpan.FromSeconds(Math.Clamp(body.VisibilitySeconds ?? 60, 1, 3600));
         try
         {
-            var items = await inbox.ReceiveAsync(body.Channel!, max, visibility, cancellationToken);
-            return TypedResults.Ok(new BacklogResponse([.. items.Select(i => new RelayMessage("event", i.Event, i.Receipt))]));
+            var batch = await inbox.ReceiveAsync(body.Channel!, max, visibility, cancellationToken);
+            return TypedResults.Ok(new BacklogResponse(
+                [.. batch.Items.Select(i => new RelayMessage("event", i.Event, i.Receipt))],
+                batch.DeadLettered));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -118,6 +121,34 @@ public static partial class RelayEndpoints
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogInboxFailed(loggerFactory.CreateLogger(typeof(RelayEndpoints)), ex, "ack");
+            return TypedResults.Json(new ErrorBody("The inbox is unavailable; retry later."), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static async Task<Results<Ok<ChannelEvent>, BadRequest<ErrorBody>, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> GetEventAsync(
+        string id, HttpRequest request, IEventInbox inbox, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var channel = request.Query["channel"].ToString();
+        if (!ChannelName.IsValid(channel))
+        {
+            return TypedResults.BadRequest(new ErrorBody($"Invalid or missing ?channel=: {ChannelName.Rule}."));
+        }
+
+        if (id.Length is 0 or > 64 || !id.All(char.IsAsciiLetterOrDigit))
+        {
+            return TypedResults.BadRequest(new ErrorBody("Invalid event id."));
+        }
+
+        try
+        {
+            var stored = await inbox.GetPayloadAsync(channel, id, cancellationToken);
+            return stored is null
+                ? TypedResults.NotFound(new ErrorBody($"No stored payload for event {id} on channel {channel}."))
+                : TypedResults.Ok(stored);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogInboxFailed(loggerFactory.CreateLogger(typeof(RelayEndpoints)), ex, "event lookup");
             return TypedResults.Json(new ErrorBody("The inbox is unavailable; retry later."), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }

@@ -1,16 +1,19 @@
-using Serverless.Relay.Delivery;
+using System.Text.Json.Nodes;
 
 namespace Serverless.Relay.Connection;
 
-/// <summary>The function app's relay API: negotiate, backlog, ack.</summary>
+/// <summary>The function app's relay API: negotiate, backlog, ack, and large payloads.</summary>
 public interface IRelayApi
 {
     /// <summary>A client access URL for this relay's channel.</summary>
     Task<Uri> NegotiateAsync(CancellationToken cancellationToken);
 
     /// <summary>The oldest waiting events, hidden from other receivers for the visibility timeout.</summary>
-    Task<IReadOnlyList<RelayEvent>> ReceiveBacklogAsync(int max, CancellationToken cancellationToken);
+    Task<BacklogBatch> ReceiveBacklogAsync(int max, CancellationToken cancellationToken);
 
     /// <summary>Removes delivered events from the inbox.</summary>
     Task AcknowledgeAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken);
+
+    /// <summary>The whole envelope of an event whose payload was kept aside (its <c>dataref</c>); null if unknown.</summary>
+    Task<JsonObject?> GetEventAsync(string eventId, CancellationToken cancellationToken);
 }

@@ -19,7 +19,7 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
             : throw new RelayApiException($"{settings.Url} answered negotiate without a usable url.");
     }
 
-    public async Task<IReadOnlyList<RelayEvent>> ReceiveBacklogAsync(int max, CancellationToken cancellationToken)
+    public async Task<BacklogBatch> ReceiveBacklogAsync(int max, CancellationToken cancellationToken)
     {
         var request = new JsonObject
         {
@@ -28,9 +28,29 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
             ["visibilitySeconds"] = (int)settings.VisibilityTimeout.TotalSeconds,
         };
         var body = await PostAsync("api/relay/backlog", request, "backlog", cancellationToken).ConfigureAwait(false);
-        return body["events"] is JsonArray events
-            ? [.. events.Select(RelayEvent.FromMessage).OfType<RelayEvent>()]
+        IReadOnlyList<RelayEvent> events = body["events"] is JsonArray array
+            ? [.. array.Select(RelayEvent.FromMessage).OfType<RelayEvent>()]
             : [];
+        IReadOnlyList<DeadLetterNotice> deadLettered = body["deadLettered"] is JsonArray dead
+            ? [.. dead.OfType<JsonObject>().Select(d => new DeadLetterNotice(
+                (string?)d["id"] ?? "?", (string?)d["kind"] ?? "unknown", d["attempts"]?.GetValue<long>() ?? 0, (string?)d["queue"] ?? "?"))]
+            : [];
+        return new BacklogBatch(events, deadLettered);
+    }
+
+    public async Task<JsonObject?> GetEventAsync(string eventId, CancellationToken cancellationToken)
+    {
+        var path = $"api/relay/events/{Uri.EscapeDataString(eventId)}?channel={Uri.EscapeDataString(settings.Channel)}";
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl(), path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
+        using var response = await SendAsync(request, "event lookup", cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await EnsureSuccessAsync(response, "event lookup", cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task AcknowledgeAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken)
@@ -56,10 +76,17 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
             Content = JsonContent.Create(body),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
-        HttpResponseMessage response;
+        using var response = await SendAsync(request, operation, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, operation, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false)
+            ?? throw new RelayApiException($"the function app at {settings.Url} answered {operation} with an empty body");
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string operation, CancellationToken cancellationToken)
+    {
         try
         {
-            response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
@@ -69,30 +96,27 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
         {
             throw new RelayApiException($"the function app at {settings.Url} did not answer {operation} in time", ex);
         }
+    }
 
-        using (response)
+    private async Task EnsureSuccessAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
+    {
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
-            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            throw new RelayApiException(
+                $"the function app at {settings.Url} refused the relay token (401 on {operation}): check RELAY_TOKEN or --token-file")
             {
-                throw new RelayApiException(
-                    $"the function app at {settings.Url} refused the relay token (401 on {operation}): check RELAY_TOKEN or --token-file")
-                {
-                    Status = response.StatusCode,
-                };
-            }
+                Status = response.StatusCode,
+            };
+        }
 
-            if (!response.IsSuccessStatusCode)
+        if (!response.IsSuccessStatusCode)
+        {
+            var detail = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            throw new RelayApiException(
+                $"the function app at {settings.Url} answered {(int)response.StatusCode} to {operation}: {Clip(detail)}")
             {
-                var detail = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                throw new RelayApiException(
-                    $"the function app at {settings.Url} answered {(int)response.StatusCode} to {operation}: {Clip(detail)}")
-                {
-                    Status = response.StatusCode,
-                };
-            }
-
-            return await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false)
-                ?? throw new RelayApiException($"the function app at {settings.Url} answered {operation} with an empty body");
+                Status = response.StatusCode,
+            };
         }
     }
 

@@ -8,6 +8,7 @@ public sealed class RelayStatus(TimeProvider timeProvider)
     private string? _lastError;
     private long _delivered;
     private long _duplicates;
+    private long _deadLettered;
     private DateTimeOffset? _lastEventAt;
     private DateTimeOffset? _connectedSince;
 
@@ -49,11 +50,19 @@ public sealed class RelayStatus(TimeProvider timeProvider)
         }
     }
 
+    public void CountDeadLettered()
+    {
+        lock (_gate)
+        {
+            _deadLettered++;
+        }
+    }
+
     public RelayStatusSnapshot Snapshot()
     {
         lock (_gate)
         {
-            return new RelayStatusSnapshot(_state, _connectedSince, _delivered, _duplicates, _lastEventAt, _lastError);
+            return new RelayStatusSnapshot(_state, _connectedSince, _delivered, _duplicates, _deadLettered, _lastEventAt, _lastError);
         }
     }
 }

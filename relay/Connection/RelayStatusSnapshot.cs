@@ -5,5 +5,6 @@ public sealed record RelayStatusSnapshot(
     DateTimeOffset? ConnectedSince,
     long Delivered,
     long DuplicatesSkipped,
+    long DeadLettered,
     DateTimeOffset? LastEventAt,
     string? LastError);

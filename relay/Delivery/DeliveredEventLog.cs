@@ -1,14 +1,51 @@
+using System.Text;
+
 namespace Serverless.Relay.Delivery;
 
 /// <summary>
 /// The ids of events already handed to Claude Code, bounded (oldest forgotten first), so an event
-/// that comes again through the backlog or a redelivered doorbell is not shown twice.
+/// that comes again through the backlog or a redelivered doorbell is not shown twice. With a state
+/// file it survives a relay restart: ids are appended as they are delivered, and the file is
+/// rewritten to the bounded set when it has grown to twice that.
 /// </summary>
-public sealed class DeliveredEventLog(int capacity = 10_000)
+public sealed class DeliveredEventLog : IDisposable
 {
+    public const int DefaultCapacity = 10_000;
+
     private readonly Lock _gate = new();
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
+    private readonly int _capacity;
+    private readonly string? _stateFile;
+    private StreamWriter? _writer;
+    private int _linesInFile;
+
+    public DeliveredEventLog(int capacity = DefaultCapacity, string? stateFile = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _capacity = capacity;
+        _stateFile = stateFile;
+        if (stateFile is null)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(stateFile))!);
+        if (File.Exists(stateFile))
+        {
+            foreach (var line in File.ReadLines(stateFile))
+            {
+                var id = line.Trim();
+                if (id.Length > 0)
+                {
+                    Remember(id);
+                    _linesInFile++;
+                }
+            }
+        }
+
+        _writer = OpenForAppend(stateFile);
+    }
 
     public int Count
     {
@@ -29,20 +66,61 @@ public sealed class DeliveredEventLog(int capacity = 10_000)
         }
     }
 
+    /// <summary>Records a delivered id; with a state file, it is on disk when this returns.</summary>
     public void Add(string id)
     {
+        ArgumentException.ThrowIfNullOrEmpty(id);
         lock (_gate)
         {
-            if (!_ids.Add(id))
+            if (!Remember(id) || _writer is null)
             {
                 return;
             }
 
-            _order.Enqueue(id);
-            while (_order.Count > capacity)
+            _writer.WriteLine(id);
+            _writer.Flush();
+            if (++_linesInFile > 2 * _capacity)
             {
-                _ids.Remove(_order.Dequeue());
+                Compact();
             }
         }
     }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _writer?.Dispose();
+            _writer = null;
+        }
+    }
+
+    private bool Remember(string id)
+    {
+        if (!_ids.Add(id))
+        {
+            return false;
+        }
+
+        _order.Enqueue(id);
+        while (_order.Count > _capacity)
+        {
+            _ids.Remove(_order.Dequeue());
+        }
+
+        return true;
+    }
+
+    private void Compact()
+    {
+        _writer!.Dispose();
+        var temp = _stateFile + ".tmp";
+        File.WriteAllLines(temp, _order, new UTF8Encoding(false));
+        File.Move(temp, _stateFile!, overwrite: true);
+        _linesInFile = _order.Count;
+        _writer = OpenForAppend(_stateFile!);
+    }
+
+    private static StreamWriter OpenForAppend(string path) =>
+        new(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
 }

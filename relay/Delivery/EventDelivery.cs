@@ -9,9 +9,14 @@ namespace Serverless.Relay.Delivery;
 /// Serialised, so the doorbell, the backlog drain and the safety poll never interleave.
 /// </summary>
 public sealed partial class EventDelivery(
-    IChannelSink sink, IRelayApi api, DeliveredEventLog delivered, RelayStatus status, ILogger<EventDelivery> logger) : IDisposable
+    IChannelSink sink,
+    IRelayApi api,
+    DeliveredEventLog delivered,
+    RecentEvents recent,
+    RelayStatus status,
+    ILogger<EventDelivery> logger) : IDisposable
 {
-    private const int BacklogBatch = 32;
+    private const int BacklogBatchSize = 32;
     private readonly SemaphoreSlim _serial = new(1, 1);
 
     public async Task DeliverAsync(RelayEvent relayEvent, CancellationToken cancellationToken)
@@ -38,22 +43,28 @@ public sealed partial class EventDelivery(
             var total = 0;
             while (true)
             {
-                var batch = await api.ReceiveBacklogAsync(BacklogBatch, cancellationToken).ConfigureAwait(false);
-                if (batch.Count == 0)
+                var batch = await api.ReceiveBacklogAsync(BacklogBatchSize, cancellationToken).ConfigureAwait(false);
+                foreach (var dead in batch.DeadLettered)
+                {
+                    status.CountDeadLettered();
+                    LogDeadLettered(dead.Id, dead.Kind, dead.Attempts, dead.Queue);
+                }
+
+                if (batch.Events.Count == 0)
                 {
                     return total;
                 }
 
-                var receipts = new List<string>(batch.Count);
-                foreach (var relayEvent in batch)
+                var receipts = new List<string>(batch.Events.Count);
+                foreach (var relayEvent in batch.Events)
                 {
                     await NotifyOnceAsync(relayEvent, cancellationToken).ConfigureAwait(false);
                     receipts.Add(relayEvent.Receipt);
                 }
 
                 await AcknowledgeAsync(receipts, cancellationToken).ConfigureAwait(false);
-                total += batch.Count;
-                if (batch.Count < BacklogBatch)
+                total += batch.Events.Count;
+                if (batch.Events.Count + batch.DeadLettered.Count < BacklogBatchSize)
                 {
                     return total;
                 }
@@ -78,6 +89,7 @@ public sealed partial class EventDelivery(
 
         await sink.SendAsync(EventTranslator.Translate(relayEvent), cancellationToken).ConfigureAwait(false);
         delivered.Add(relayEvent.Id);
+        recent.Add(relayEvent);
         status.CountDelivered();
         LogDelivered(relayEvent.Id);
     }
@@ -97,6 +109,9 @@ public sealed partial class EventDelivery(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivered event {EventId} to Claude Code")]
     private partial void LogDelivered(string eventId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event {EventId} ({Kind}) could not be delivered after {Attempts} attempts and was moved to dead-letter queue {Queue}")]
+    private partial void LogDeadLettered(string eventId, string kind, long attempts, string queue);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Event {EventId} was already delivered; acknowledging it again")]
     private partial void LogDuplicate(string eventId);

@@ -20,6 +20,7 @@ public sealed class StatusTool(RelaySettings settings, RelayStatus status)
             $"state: {s.State}" + (s.ConnectedSince is { } since ? $" since {since.ToString("u", CultureInfo.InvariantCulture)}" : string.Empty),
             $"events delivered: {s.Delivered}",
             $"duplicates skipped: {s.DuplicatesSkipped}",
+            $"moved to the dead-letter queue: {s.DeadLettered}",
         };
         if (s.LastEventAt is { } last)
         {

@@ -80,7 +80,7 @@ public class RelayFailureTests
         var url = reachable ? app.BaseUrl : ClosedPortUrl();
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { RelayProcess.RelayAssembly, "--url", url.ToString(), "--channel", "ops" },
+            ArgumentList = { RelayProcess.RelayAssembly, "--url", url.ToString(), "--channel", "ops", "--state-file", Path.Combine(Path.GetTempPath(), $"relay-test-{Guid.NewGuid():N}.delivered") },
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             RedirectStandardInput = true,

@@ -38,14 +38,15 @@ public sealed class RelayProcess : IAsyncDisposable
     public static string RelayAssembly =>
         typeof(RelayProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RelayAssembly").Value!;
 
-    public static async Task<RelayProcess> StartAsync(Uri url, string channel, string token)
+    public static async Task<RelayProcess> StartAsync(Uri url, string channel, string token, string? stateFile = null, params string[] extraArguments)
     {
         var relay = new RelayProcess();
+        stateFile ??= Path.Combine(Path.GetTempPath(), $"relay-test-{Guid.NewGuid():N}.delivered");
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
             Name = "relay",
             Command = "dotnet",
-            Arguments = [RelayAssembly, "--url", url.ToString(), "--channel", channel],
+            Arguments = [RelayAssembly, "--url", url.ToString(), "--channel", channel, "--state-file", stateFile, .. extraArguments],
             EnvironmentVariables = new Dictionary<string, string?> { ["RELAY_TOKEN"] = token },
             StandardErrorLines = relay._stderr.Enqueue,
             ShutdownTimeout = TimeSpan.FromSeconds(5),

@@ -11,6 +11,7 @@ public sealed class EventDeliveryTests : IDisposable
     private readonly Mock<IChannelSink> _sink = new();
     private readonly Mock<IRelayApi> _api = new();
     private readonly List<string> _calls = [];
+    private readonly DeliveredEventLog _log = new();
     private readonly EventDelivery _delivery;
 
     public EventDeliveryTests()
@@ -21,10 +22,14 @@ public sealed class EventDeliveryTests : IDisposable
         _api.Setup(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
             .Callback<IReadOnlyList<string>, CancellationToken>((r, _) => _calls.Add("ack " + string.Join(",", r)))
             .Returns(Task.CompletedTask);
-        _delivery = new EventDelivery(_sink.Object, _api.Object, new DeliveredEventLog(), new RelayStatus(TimeProvider.System), NullLogger<EventDelivery>.Instance);
+        _delivery = new EventDelivery(_sink.Object, _api.Object, _log, new RecentEvents(), new RelayStatus(TimeProvider.System), NullLogger<EventDelivery>.Instance);
     }
 
-    public void Dispose() => _delivery.Dispose();
+    public void Dispose()
+    {
+        _delivery.Dispose();
+        _log.Dispose();
+    }
 
     [Fact]
     public async Task Acknowledges_only_after_the_notification_is_written()
@@ -69,8 +74,8 @@ public sealed class EventDeliveryTests : IDisposable
     public async Task Draining_delivers_the_backlog_in_order_and_acknowledges_each_batch()
     {
         _api.SetupSequence(a => a.ReceiveBacklogAsync(It.IsAny<int>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync([EventTranslatorTests.Event("e1", receipt: "r1"), EventTranslatorTests.Event("e2", receipt: "r2")])
-            .ReturnsAsync([]);
+            .ReturnsAsync(new BacklogBatch([EventTranslatorTests.Event("e1", receipt: "r1"), EventTranslatorTests.Event("e2", receipt: "r2")], []))
+            .ReturnsAsync(BacklogBatch.Empty);
 
         var count = await _delivery.DrainBacklogAsync(default);
 

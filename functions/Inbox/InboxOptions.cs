@@ -1,0 +1,15 @@
+namespace Serverless.Functions.Inbox;
+
+public sealed class InboxOptions
+{
+    public const string Section = "Inbox";
+
+    /// <summary>Receives after which an unacknowledged event moves to the dead-letter queue.</summary>
+    public int MaxDeliveryAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// Envelopes larger than this keep their payload in Blob Storage. A queue message holds 64 KiB,
+    /// and base64 (which keeps any JSON XML-safe) makes 48 KiB of that; the rest is margin.
+    /// </summary>
+    public int MaxInlineBytes { get; set; } = 45 * 1024;
+}

@@ -1,0 +1,49 @@
+using Azure.Core;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+
+namespace Serverless.Functions.Inbox;
+
+/// <summary>Queue and blob clients from a connection string, or from service URIs and the managed identity.</summary>
+public static class StorageClients
+{
+    public static (QueueServiceClient Queues, BlobServiceClient Blobs) Create(StorageOptions options, TokenCredential? credential = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var blobOptions = new BlobClientOptions();
+        // A webhook waits on this: fail fast (and answer 503) rather than hold the sender for minutes.
+        foreach (var retry in new[] { queueOptions.Retry, blobOptions.Retry })
+        {
+            retry.MaxRetries = 2;
+            retry.Delay = TimeSpan.FromMilliseconds(200);
+            retry.MaxDelay = TimeSpan.FromSeconds(1);
+            retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            return (new QueueServiceClient(options.ConnectionString, queueOptions), new BlobServiceClient(options.ConnectionString, blobOptions));
+        }
+
+        credential ??= new DefaultAzureCredential();
+        var queueUri = options.ServiceUri ?? throw new InvalidOperationException("Storage:ServiceUri is not set.");
+        var blobUri = options.BlobServiceUri ?? BlobUriFor(queueUri);
+        return (new QueueServiceClient(queueUri, credential, queueOptions), new BlobServiceClient(blobUri, credential, blobOptions));
+    }
+
+    /// <summary><c>https://acct.queue.core.windows.net</c> becomes <c>https://acct.blob.core.windows.net</c>.</summary>
+    public static Uri BlobUriFor(Uri queueServiceUri)
+    {
+        ArgumentNullException.ThrowIfNull(queueServiceUri);
+        var host = queueServiceUri.Host;
+        var dot = host.IndexOf(".queue.", StringComparison.OrdinalIgnoreCase);
+        if (dot < 0)
+        {
+            throw new InvalidOperationException("Storage:BlobServiceUri must be set when Storage:ServiceUri is not a *.queue.* host.");
+        }
+
+        return new UriBuilder(queueServiceUri) { Host = string.Concat(host.AsSpan(0, dot), ".blob.", host.AsSpan(dot + 7)) }.Uri;
+    }
+}

@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serverless.Functions.Events;
+
+namespace Serverless.Functions.Inbox;
+
+/// <summary>
+/// The durable inbox: one Azure Storage Queue per channel (and a dead-letter queue beside it), with
+/// payloads over the queue's message size kept in Blob Storage.
+/// </summary>
+public sealed partial class StorageQueueEventInbox(
+    QueueServiceClient queues,
+    BlobContainerClient payloads,
+    IOptions<InboxOptions> options,
+    ILogger<StorageQueueEventInbox> logger) : IEventInbox
+{
+    // A message that must wait for a relay for however long it takes never expires.
+    private static readonly TimeSpan NeverExpire = TimeSpan.FromSeconds(-1);
+    private const int MaxMessagesPerReceive = 32;
+    private readonly ConcurrentDictionary<string, Task<QueueClient>> _ready = new(StringComparer.Ordinal);
+    private Task? _containerReady;
+
+    public async Task<string> StoreAsync(ChannelEvent channelEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channelEvent);
+        var json = LargePayloads.Serialize(channelEvent);
+        if (json.Length > options.Value.MaxInlineBytes)
+        {
+            await EnsureContainerAsync(cancellationToken);
+            await payloads.GetBlobClient(BlobName(channelEvent.Channel, channelEvent.Id))
+                .UploadAsync(BinaryData.FromBytes(json), overwrite: true, cancellationToken);
+            json = LargePayloads.Serialize(LargePayloads.WithoutPayload(channelEvent));
+        }
+
+        var queue = await QueueAsync(QueueNames.ForChannel(channelEvent.Channel), cancellationToken);
+        var receipt = await queue.SendMessageAsync(BinaryData.FromBytes(json), visibilityTimeout: null, timeToLive: NeverExpire, cancellationToken);
+        return $"{receipt.Value.MessageId}:{receipt.Value.PopReceipt}";
+    }
+
+    public async Task<InboxBatch> ReceiveAsync(string channel, int maxEvents, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
+    {
+        var queue = await QueueAsync(QueueNames.ForChannel(channel), cancellationToken);
+        var items = new List<InboxItem>();
+        var deadLettered = new List<DeadLetteredEvent>();
+        while (items.Count < maxEvents)
+        {
+            var take = Math.Min(MaxMessagesPerReceive, maxEvents - items.Count);
+            QueueMessage[] messages = await queue.ReceiveMessagesAsync(take, visibilityTimeout, cancellationToken);
+            foreach (var message in messages)
+            {
+                var channelEvent = TryRead(message.Body);
+                if (channelEvent is null || message.DequeueCount > options.Value.MaxDeliveryAttempts)
+                {
+                    deadLettered.Add(await DeadLetterAsync(channel, queue, message, channelEvent, cancellationToken));
+                    continue;
+                }
+
+                items.Add(new InboxItem(channelEvent, $"{message.MessageId}:{message.PopReceipt}", message.DequeueCount));
+            }
+
+            if (messages.Length < take)
+            {
+                break;
+            }
+        }
+
+        return new InboxBatch(items, deadLettered);
+    }
+
+    public async Task<bool> AcknowledgeAsync(string channel, string receipt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        var separator = receipt.IndexOf(':', StringComparison.Ordinal);
+        if (separator <= 0)
+        {
+            return false;
+        }
+
+        var queue = await QueueAsync(QueueNames.ForChannel(channel), cancellationToken);
+        try
+        {
+            await queue.DeleteMessageAsync(receipt[..separator], receipt[(separator + 1)..], cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 400)
+        {
+            // Deleted already, or received again since: the pop receipt no longer matches.
+            return false;
+        }
+    }
+
+    public async Task<ChannelEvent?> GetPayloadAsync(string channel, string eventId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var blob = await payloads.GetBlobClient(BlobName(channel, eventId)).DownloadContentAsync(cancellationToken);
+            return TryRead(blob.Value.Content);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    private async Task<DeadLetteredEvent> DeadLetterAsync(
+        string channel, QueueClient queue, QueueMessage message, ChannelEvent? channelEvent, CancellationToken cancellationToken)
+    {
+        var deadLetterName = QueueNames.DeadLetterFor(channel);
+        var deadLetter = await QueueAsync(deadLetterName, cancellationToken);
+        await deadLetter.SendMessageAsync(message.Body, visibilityTimeout: null, timeToLive: NeverExpire, cancellationToken);
+        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+        var id = channelEvent?.Id ?? $"unreadable message {message.MessageId}";
+        LogDeadLettered(id, message.DequeueCount, deadLetterName);
+        return new DeadLetteredEvent(id, channelEvent?.Kind ?? "unknown", message.DequeueCount, deadLetterName);
+    }
+
+    private Task<QueueClient> QueueAsync(string name, CancellationToken cancellationToken)
+    {
+        var task = _ready.GetOrAdd(name, async n =>
+        {
+            var client = queues.GetQueueClient(n);
+            await client.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
+            return client;
+        });
+        if (task.IsFaulted || task.IsCanceled)
+        {
+            // Storage was down when the queue was first used: try again next time.
+            _ready.TryRemove(new KeyValuePair<string, Task<QueueClient>>(name, task));
+        }
+
+        return task.WaitAsync(cancellationToken);
+    }
+
+    private async Task EnsureContainerAsync(CancellationToken cancellationToken)
+    {
+        var task = _containerReady ??= payloads.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
+        try
+        {
+            await task.WaitAsync(cancellationToken);
+        }
+        catch (RequestFailedException)
+        {
+            _containerReady = null;
+            throw;
+        }
+    }
+
+    private static string BlobName(string channel, string eventId) => $"{channel}/{eventId}.json";
+
+    private static ChannelEvent? TryRead(BinaryData body)
+    {
+        try
+        {
+            return LargePayloads.Deserialize(body.ToMemory().Span);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event {EventId} was received {Attempts} times without an acknowledgement and moved to dead-letter queue {Queue}")]
+    private partial void LogDeadLettered(string eventId, long attempts, string queue);
+}
