@@ -120,7 +120,7 @@ public sealed partial class StorageQueueEventInbox(
         return new DeadLetteredEvent(id, channelEvent?.Kind ?? "unknown", message.DequeueCount, deadLetterName);
     }
 
-    private Task<QueueClient> QueueAsync(string name, CancellationToken cancellationToken)
+    private async Task<QueueClient> QueueAsync(string name, CancellationToken cancellationToken)
     {
         var task = _ready.GetOrAdd(name, async n =>
         {
@@ -128,13 +128,16 @@ public sealed partial class StorageQueueEventInbox(
             await client.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
             return client;
         });
-        if (task.IsFaulted || task.IsCanceled)
+        try
         {
-            // Storage was down when the queue was first used: try again next time.
-            _ready.TryRemove(new KeyValuePair<string, Task<QueueClient>>(name, task));
+            return await task.WaitAsync(cancellationToken);
         }
-
-        return task.WaitAsync(cancellationToken);
+        catch (Exception) when (task.IsFaulted || task.IsCanceled)
+        {
+            // Storage was down when the queue was first used: the next call tries again.
+            _ready.TryRemove(new KeyValuePair<string, Task<QueueClient>>(name, task));
+            throw;
+        }
     }
 
     private async Task EnsureContainerAsync(CancellationToken cancellationToken)
@@ -144,7 +147,7 @@ public sealed partial class StorageQueueEventInbox(
         {
             await task.WaitAsync(cancellationToken);
         }
-        catch (RequestFailedException)
+        catch (Exception) when (task.IsFaulted || task.IsCanceled)
         {
             _containerReady = null;
             throw;

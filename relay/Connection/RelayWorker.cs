@@ -19,7 +19,7 @@ public sealed partial class RelayWorker(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        LogStarting(settings.Url, settings.Channel);
+        LogStarting(settings.Url, settings.Channel, Environment.ProcessId);
         using var pollCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var safetyPoll = SafetyPollAsync(pollCts.Token);
         var backoff = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
@@ -110,8 +110,8 @@ public sealed partial class RelayWorker(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Relay starting for {Url}, channel '{Channel}'")]
-    private partial void LogStarting(Uri url, string channel);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Relay starting for {Url}, channel '{Channel}' (pid {ProcessId})")]
+    private partial void LogStarting(Uri url, string channel, int processId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Relay not connected: {Reason}. Retrying in {DelaySeconds:0.0} s")]
     private partial void LogRetrying(string reason, double delaySeconds);

@@ -26,19 +26,9 @@ public sealed class WebhookToChannelTests : IAsyncLifetime
         await _app.DisposeAsync();
     }
 
-    private async Task<string> PostWebhookAsync(string channel, object body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/hooks/generic/{channel}", UriKind.Relative))
-        {
-            Content = JsonContent.Create(body),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "dev-webhook-token");
-        using var response = await _http.SendAsync(request);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
-    }
+    private Task<string> PostWebhookAsync(string channel, object body) => Webhook.PostAcceptedAsync(_http, channel, body);
 
-    private static async Task WaitUntilConnectedAsync(RelayProcess relay) =>
+    internal static async Task WaitUntilConnectedAsync(RelayProcess relay) =>
         Assert.True(
             await RelayProcess.EventuallyAsync(() => relay.Stderr.Contains("Connected to Web PubSub", StringComparison.Ordinal), TimeSpan.FromSeconds(30)),
             "the relay did not connect:\n" + relay.Stderr);
@@ -81,6 +71,11 @@ public sealed class WebhookToChannelTests : IAsyncLifetime
         Assert.Equal("third_party", (string?)meta["trust"]);
         Assert.All(meta, p => Assert.Matches("^[A-Za-z0-9_]+$", p.Key));
         Assert.All(meta, p => Assert.Equal(System.Text.Json.JsonValueKind.String, p.Value!.GetValueKind()));
+
+        var whole = await relay.Client.CallToolAsync("get_event", new Dictionary<string, object?> { ["event_id"] = id });
+        var envelope = JsonNode.Parse(Assert.Single(whole.Content.OfType<ModelContextProtocol.Protocol.TextContentBlock>()).Text)!;
+        Assert.Equal("prod", (string?)envelope["data"]!["env"]);
+        Assert.Equal("1.0", (string?)envelope["specversion"]);
     }
 
     [Fact]

@@ -82,4 +82,19 @@ public sealed class EventDeliveryTests : IDisposable
         Assert.Equal(2, count);
         Assert.Equal(["notify e1", "notify e2", "ack r1,r2"], _calls);
     }
+
+    [Fact]
+    public async Task Dead_lettered_events_are_counted_and_do_not_stop_the_drain()
+    {
+        var status = new RelayStatus(TimeProvider.System);
+        using var log = new DeliveredEventLog();
+        using var delivery = new EventDelivery(_sink.Object, _api.Object, log, new RecentEvents(), status, NullLogger<EventDelivery>.Instance);
+        _api.SetupSequence(a => a.ReceiveBacklogAsync(It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new BacklogBatch([EventTranslatorTests.Event("e1", receipt: "r1")], [new DeadLetterNotice("e0", "generic", 6, "ch-ops-poison")]))
+            .ReturnsAsync(BacklogBatch.Empty);
+
+        Assert.Equal(1, await delivery.DrainBacklogAsync(default));
+        Assert.Equal(1, status.Snapshot().DeadLettered);
+        Assert.Equal(1, status.Snapshot().Delivered);
+    }
 }

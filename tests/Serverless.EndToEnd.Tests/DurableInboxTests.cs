@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using System.Net;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Serverless.Functions.Events;
+using Serverless.Functions.Inbox;
+using Serverless.Functions.WebPubSub.Embedded;
+using Serverless.Testing;
+using Xunit.Abstractions;
+
+namespace Serverless.EndToEnd.Tests;
+
+/// <summary>
+/// No accepted event is ever lost: the inbox is a real Storage Queue (Azurite), the relay a real
+/// process, and each scenario counts what reached the MCP client.
+/// </summary>
+[Collection(UsesAzurite.Name)]
+public sealed class DurableInboxTests(AzuriteFixture fixture, ITestOutputHelper output)
+{
+    private readonly Azurite _azurite = fixture.Azurite;
+
+    private Dictionary<string, string?> StorageSettings() => new() { ["Storage:ConnectionString"] = _azurite.ConnectionString };
+
+    private async Task<int> QueueLengthAsync(string channel)
+    {
+        var queue = new QueueServiceClient(_azurite.ConnectionString).GetQueueClient(QueueNames.ForChannel(channel));
+        return (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+    }
+
+    private async Task AssertQueueDrainsAsync(string channel)
+    {
+        var drained = false;
+        for (var i = 0; i < 100 && !drained; i++)
+        {
+            drained = await QueueLengthAsync(channel) == 0;
+            if (!drained)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.True(drained, $"{await QueueLengthAsync(channel)} event(s) still in the queue of {channel}");
+    }
+
+    private void Report(string scenario, int sent, IReadOnlyCollection<string> received)
+    {
+        var distinct = received.Distinct().Count();
+        output.WriteLine($"{scenario}: events {sent}, delivered {distinct}, lost {sent - distinct}, duplicates {received.Count - distinct}");
+    }
+
+    private static IReadOnlyList<string> NotifiedIds(RelayProcess relay) =>
+        [.. relay.Notifications.Select(n => (string)n["meta"]!["event_id"]!)];
+
+    [Fact]
+    public async Task Five_hundred_events_sent_while_the_relay_is_offline_all_arrive_in_order_once()
+    {
+        await using var app = await RunningFunctionsApp.StartAsync(StorageSettings());
+        using var http = app.CreateClient();
+        var ids = new List<string>();
+        for (var i = 0; i < 500; i++)
+        {
+            ids.Add(await Webhook.PostAcceptedAsync(http, "offline-500", new { title = $"event {i}" }));
+        }
+
+        Assert.Equal(500, await QueueLengthAsync("offline-500"));
+        await using var relay = await RelayProcess.StartAsync(app.BaseUrl, "offline-500", "dev-relay-token");
+
+        Assert.True(await RelayProcess.EventuallyAsync(() => relay.Notifications.Count >= 500, TimeSpan.FromSeconds(120)), relay.Stderr);
+        await Task.Delay(1000);
+        var received = NotifiedIds(relay);
+        Report("relay offline, 500 events", ids.Count, received);
+        Assert.Equal(500, received.Count);
+        Assert.Equal(ids, relay.DeliveredEventIds);
+        await AssertQueueDrainsAsync("offline-500");
+    }
+
+    [Fact]
+    public async Task A_websocket_killed_mid_stream_loses_nothing_and_shows_nothing_twice()
+    {
+        await using var app = await RunningFunctionsApp.StartAsync(StorageSettings());
+        using var http = app.CreateClient();
+        await using var relay = await RelayProcess.StartAsync(app.BaseUrl, "ws-kill", "dev-relay-token");
+        await WebhookToChannelTests.WaitUntilConnectedAsync(relay);
+        var hub = app.Services.GetRequiredService<EmbeddedWebPubSubHub>();
+
+        var ids = new List<string>();
+        for (var i = 0; i < 100; i++)
+        {
+            ids.Add(await Webhook.PostAcceptedAsync(http, "ws-kill", new { title = $"event {i}" }));
+            if (i % 20 == 10)
+            {
+                hub.AbortSockets("channels", "ws-kill");
+            }
+        }
+
+        Assert.True(await RelayProcess.EventuallyAsync(() => relay.Notifications.Count >= 100, TimeSpan.FromSeconds(60)), relay.Stderr);
+        await Task.Delay(1500);
+        var received = NotifiedIds(relay);
+        Report("websocket killed 5 times, 100 events", ids.Count, received);
+        Assert.Equal(ids.Order(), received.Order());
+        await AssertQueueDrainsAsync("ws-kill");
+    }
+
+    [Fact]
+    public async Task Events_received_by_a_relay_that_dies_before_showing_them_come_back_and_are_delivered_once()
+    {
+        await using var app = await RunningFunctionsApp.StartAsync(StorageSettings());
+        using var http = app.CreateClient();
+        var ids = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            ids.Add(await Webhook.PostAcceptedAsync(http, "crash-before", new { title = $"event {i}" }));
+        }
+
+        var stateFile = Path.Combine(Path.GetTempPath(), $"relay-test-{Guid.NewGuid():N}.delivered");
+        // A relay whose MCP client never initialises: it receives the backlog (hiding it for the
+        // visibility timeout) but cannot show it, and is then killed.
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { RelayProcess.RelayAssembly, "--url", app.BaseUrl.ToString(), "--channel", "crash-before", "--state-file", stateFile, "--visibility-timeout", "5", "--poll-interval", "1" },
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["RELAY_TOKEN"] = "dev-relay-token";
+        using (var doomed = Process.Start(start)!)
+        {
+            var stderr = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            doomed.ErrorDataReceived += (_, e) => stderr.Enqueue(e.Data ?? string.Empty);
+            doomed.BeginErrorReadLine();
+            Assert.True(await RelayProcess.EventuallyAsync(() => stderr.Any(l => l.Contains("Connected to Web PubSub", StringComparison.Ordinal)), TimeSpan.FromSeconds(30)));
+            await Task.Delay(500);
+            doomed.Kill(entireProcessTree: true);
+            await doomed.WaitForExitAsync();
+        }
+
+        await using var relay = await RelayProcess.StartAsync(app.BaseUrl, "crash-before", "dev-relay-token", stateFile, "--visibility-timeout", "5", "--poll-interval", "1");
+
+        Assert.True(await RelayProcess.EventuallyAsync(() => relay.Notifications.Count >= 10, TimeSpan.FromSeconds(30)), relay.Stderr);
+        await Task.Delay(1500);
+        var received = NotifiedIds(relay);
+        Report("relay killed before showing, 10 events", ids.Count, received);
+        Assert.Equal(ids.Order(), received.Order());
+        await AssertQueueDrainsAsync("crash-before");
+    }
+
+    [Fact]
+    public async Task Events_shown_but_not_acknowledged_before_a_crash_are_not_shown_again_by_the_restarted_relay()
+    {
+        var acks = new AckSwitch();
+        await using var app = await RunningFunctionsApp.StartAsync(StorageSettings(), services => services.AddSingleton<IEventInbox>(sp =>
+        {
+            var (queues, blobs) = StorageClients.Create(new StorageOptions { ConnectionString = _azurite.ConnectionString });
+            var inner = new StorageQueueEventInbox(queues, blobs.GetBlobContainerClient("event-payloads"), Options.Create(new InboxOptions()), NullLogger<StorageQueueEventInbox>.Instance);
+            return new SwitchableAckInbox(inner, acks);
+        }));
+        using var http = app.CreateClient();
+        var stateFile = Path.Combine(Path.GetTempPath(), $"relay-test-{Guid.NewGuid():N}.delivered");
+        acks.Enabled = false;
+
+        var first = await RelayProcess.StartAsync(app.BaseUrl, "crash-after", "dev-relay-token", stateFile, "--visibility-timeout", "5", "--poll-interval", "1");
+        await WebhookToChannelTests.WaitUntilConnectedAsync(first);
+        var ids = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            ids.Add(await Webhook.PostAcceptedAsync(http, "crash-after", new { title = $"event {i}" }));
+        }
+
+        Assert.True(await RelayProcess.EventuallyAsync(() => first.Notifications.Count >= 10, TimeSpan.FromSeconds(30)), first.Stderr);
+        var pid = int.Parse(System.Text.RegularExpressions.Regex.Match(first.Stderr, @"\(pid (\d+)\)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Process.GetProcessById(pid).Kill();
+        var shownBeforeCrash = NotifiedIds(first);
+        await first.DisposeAsync();
+        Assert.Equal(10, await QueueLengthAsync("crash-after"));
+
+        acks.Enabled = true;
+        await using var second = await RelayProcess.StartAsync(app.BaseUrl, "crash-after", "dev-relay-token", stateFile, "--visibility-timeout", "5", "--poll-interval", "1");
+
+        await AssertQueueDrainsAsync("crash-after");
+        await Task.Delay(500);
+        var received = shownBeforeCrash.Concat(NotifiedIds(second)).ToList();
+        Report("relay killed before acknowledging, 10 events", ids.Count, received);
+        Assert.Equal(ids.Order(), received.Order());
+        Assert.Empty(NotifiedIds(second));
+    }
+
+    [Fact]
+    public async Task Every_webhook_that_got_202_is_delivered_across_a_function_app_crash()
+    {
+        var port = Azurite.FreePort();
+        var settings = new Dictionary<string, string> { ["Storage__ConnectionString"] = _azurite.ConnectionString };
+        var ids = new List<string>();
+        var functions = await FunctionsProcess.StartAsync(port, settings);
+        await using var relay = await RelayProcess.StartAsync(functions.BaseUrl, "app-crash", "dev-relay-token", null, "--poll-interval", "2");
+        await WebhookToChannelTests.WaitUntilConnectedAsync(relay);
+        using (var http = new HttpClient { BaseAddress = functions.BaseUrl })
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                ids.Add(await Webhook.PostAcceptedAsync(http, "app-crash", new { title = $"before {i}" }));
+            }
+        }
+
+        await functions.KillAsync();
+        await functions.DisposeAsync();
+        functions = await FunctionsProcess.StartAsync(port, settings);
+        await using (functions)
+        {
+            using var http = new HttpClient { BaseAddress = functions.BaseUrl };
+            for (var i = 0; i < 20; i++)
+            {
+                ids.Add(await Webhook.PostAcceptedAsync(http, "app-crash", new { title = $"after {i}" }));
+            }
+
+            Assert.True(await RelayProcess.EventuallyAsync(() => relay.Notifications.Count >= 40, TimeSpan.FromSeconds(60)), relay.Stderr);
+            await Task.Delay(1500);
+            var received = NotifiedIds(relay);
+            Report("function app killed between webhooks, 40 events", ids.Count, received);
+            Assert.Equal(ids.Order(), received.Order());
+            await AssertQueueDrainsAsync("app-crash");
+        }
+    }
+
+    [Fact]
+    public async Task While_storage_is_down_webhooks_get_503_and_publish_nothing_and_a_retry_succeeds_later()
+    {
+        var azurite = new Azurite();
+        await using var _ = azurite;
+        var published = new List<string>();
+        await using var app = await RunningFunctionsApp.StartAsync(
+            new Dictionary<string, string?> { ["Storage:ConnectionString"] = azurite.ConnectionString },
+            services => services.AddSingleton<Serverless.Functions.Publishing.IEventPublisher>(new RecordingPublisher(published)));
+        using var http = app.CreateClient();
+
+        using (var refused = await Webhook.PostAsync(http, "storage-down", new { title = "while down" }))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        }
+
+        Assert.Empty(published);
+        await azurite.StartAsync();
+        var id = await Webhook.PostAcceptedAsync(http, "storage-down", new { title = "while down" });
+
+        Assert.Equal([id], published);
+        var queue = new QueueServiceClient(azurite.ConnectionString).GetQueueClient(QueueNames.ForChannel("storage-down"));
+        Assert.Equal(1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        output.WriteLine("storage unavailable: first attempt 503 with 0 published; retry 202 with 1 stored and published");
+    }
+
+    private sealed class RecordingPublisher(List<string> published) : Serverless.Functions.Publishing.IEventPublisher
+    {
+        public Task PublishAsync(ChannelEvent channelEvent, string receipt, CancellationToken cancellationToken)
+        {
+            lock (published)
+            {
+                published.Add(channelEvent.Id);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class AckSwitch
+    {
+        public volatile bool Enabled = true;
+    }
+
+    /// <summary>The real inbox, whose acknowledgements can be made to fail, as if the relay died before sending them.</summary>
+    private sealed class SwitchableAckInbox(IEventInbox inner, AckSwitch acks) : IEventInbox
+    {
+        public Task<string> StoreAsync(ChannelEvent channelEvent, CancellationToken cancellationToken) => inner.StoreAsync(channelEvent, cancellationToken);
+
+        public Task<InboxBatch> ReceiveAsync(string channel, int maxEvents, TimeSpan visibilityTimeout, CancellationToken cancellationToken) =>
+            inner.ReceiveAsync(channel, maxEvents, visibilityTimeout, cancellationToken);
+
+        public Task<bool> AcknowledgeAsync(string channel, string receipt, CancellationToken cancellationToken) =>
+            acks.Enabled ? inner.AcknowledgeAsync(channel, receipt, cancellationToken) : throw new IOException("acknowledgements are switched off");
+
+        public Task<ChannelEvent?> GetPayloadAsync(string channel, string eventId, CancellationToken cancellationToken) =>
+            inner.GetPayloadAsync(channel, eventId, cancellationToken);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace Serverless.EndToEnd.Tests;
+
+/// <summary>The function app as its own process on 127.0.0.1, so a test can kill it for real.</summary>
+public sealed class FunctionsProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private FunctionsProcess(Process process, Uri baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+    }
+
+    public Uri BaseUrl { get; }
+
+    public static async Task<FunctionsProcess> StartAsync(int port, IDictionary<string, string> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var assembly = typeof(FunctionsProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "FunctionsAssembly").Value!;
+        var baseUrl = new Uri($"http://127.0.0.1:{port}");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { assembly, "--urls", baseUrl.ToString() },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !process.HasExited)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/api/health", UriKind.Relative));
+                if (response.IsSuccessStatusCode)
+                {
+                    return new FunctionsProcess(process, baseUrl);
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Not answering yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        process.Kill(entireProcessTree: true);
+        throw new InvalidOperationException($"The function app did not become healthy at {baseUrl}.");
+    }
+
+    /// <summary>Ends the process at once, as a crash or a host recycle would.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+}
