@@ -12,7 +12,18 @@ using Serverless.Functions.Inbox;
 using Serverless.Functions.Publishing;
 using Serverless.Functions.Relay;
 using Serverless.Functions.Sources;
+using Serverless.Functions.Sources.Alertmanager;
+using Serverless.Functions.Sources.AzureMonitor;
+using Serverless.Functions.Sources.Datadog;
+using Serverless.Functions.Sources.Dedupe;
+using Serverless.Functions.Sources.Filters;
 using Serverless.Functions.Sources.Generic;
+using Serverless.Functions.Sources.GitHub;
+using Serverless.Functions.Sources.GitLab;
+using Serverless.Functions.Sources.Grafana;
+using Serverless.Functions.Sources.PagerDuty;
+using Serverless.Functions.Sources.Sentry;
+using Serverless.Functions.Sources.StandardWebhooks;
 using Serverless.Functions.WebPubSub;
 using Serverless.Functions.WebPubSub.Embedded;
 
@@ -50,7 +61,7 @@ public static class FunctionsApp
         services.AddOptions<WebPubSubOptions>().BindConfiguration(WebPubSubOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebPubSubOptions>, WebPubSubOptionsValidator>();
 
-        AddSources(services);
+        AddSources(services, mode);
         AddWebPubSub(services, mode);
         AddInbox(services, mode);
         services.AddSingleton<IEventPublisher, WebPubSubEventPublisher>();
@@ -85,14 +96,43 @@ public static class FunctionsApp
         }
     }
 
-    private static void AddSources(IServiceCollection services)
+    private static void AddSources(IServiceCollection services, DeploymentMode mode)
     {
-        services.AddSingleton<IWebhookSource, GenericSource>();
+        IWebhookSource[] sources =
+        [
+            new GenericSource(),
+            new StandardWebhooksSource(),
+            new GitHubSource(),
+            new GitLabSource(),
+            new PagerDutySource(),
+            new SentrySource(),
+            new GrafanaSource(),
+            new AlertmanagerSource(),
+            new DatadogSource(),
+            new AzureMonitorSource(),
+        ];
         services.AddSingleton<IPostConfigureOptions<SourceOptions>, SourceOptionsSetup>();
         services.AddSingleton<IValidateOptions<SourceOptions>, SourceOptionsSetup>();
-        foreach (var name in new[] { GenericSource.SourceName })
+        foreach (var source in sources)
         {
-            services.AddOptions<SourceOptions>(name).BindConfiguration($"{SourceOptions.Section}:{name}").ValidateOnStart();
+            services.AddSingleton(source);
+            services.AddOptions<SourceOptions>(source.Name).BindConfiguration($"{SourceOptions.Section}:{source.Name}").ValidateOnStart();
+        }
+
+        services.AddOptions<Dictionary<string, ChannelFilter>>().BindConfiguration("Channels").ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Dictionary<string, ChannelFilter>>, ChannelFiltersValidator>();
+        if (mode.EmbeddedInbox)
+        {
+            services.AddSingleton<IDeliveryLog, EmbeddedDeliveryLog>();
+        }
+        else
+        {
+            services.AddSingleton<IDeliveryLog>(sp =>
+            {
+                var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+                var (_, blobs) = StorageClients.Create(storage);
+                return new BlobDeliveryLog(blobs.GetBlobContainerClient("deliveries"), sp.GetRequiredService<TimeProvider>());
+            });
         }
     }
 

@@ -15,7 +15,7 @@ public sealed partial class EventIngress(IEventInbox inbox, IEventPublisher publ
         ArgumentNullException.ThrowIfNull(draft);
         var channelEvent = new ChannelEvent
         {
-            Id = Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString("N"),
+            Id = EventId(source, channel, draft),
             Source = $"/hooks/{source}",
             Type = $"{source}.{draft.EventType}",
             Time = timeProvider.GetUtcNow(),
@@ -57,6 +57,14 @@ public sealed partial class EventIngress(IEventInbox inbox, IEventPublisher publ
 
         return channelEvent;
     }
+
+    /// <summary>
+    /// A provider delivery keeps one event id however often it is delivered, so the relay can skip a
+    /// redelivery that got past the delivery log; anything else gets a fresh, time-ordered id.
+    /// </summary>
+    private string EventId(string source, string channel, EventDraft draft) => draft.DeliveryId is { } deliveryId
+        ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{source}\n{channel}\n{deliveryId}")))[..32]
+        : Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString("N");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stored event {EventId} from {Source} for channel {Channel}")]
     private partial void LogStored(string eventId, string source, string channel);

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 using Serverless.Functions.Events;
 using Serverless.Functions.Inbox;
 using Serverless.Functions.Sources;
+using Serverless.Functions.Sources.Dedupe;
+using Serverless.Functions.Sources.Filters;
 
 namespace Serverless.Functions.Hooks;
 
@@ -26,6 +28,9 @@ public static partial class HookEndpoints
         IEnumerable<IWebhookSource> sources,
         IOptionsMonitor<SourceOptions> sourceOptions,
         IOptions<IngressOptions> ingressOptions,
+        IOptions<Dictionary<string, ChannelFilter>> filters,
+        IDeliveryLog deliveries,
+        TimeProvider timeProvider,
         EventIngress ingress,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
@@ -56,7 +61,7 @@ public static partial class HookEndpoints
 
         var delivery = new WebhookDelivery(source, channel, body, request.ContentType, request.Headers, request.Query);
         var secret = sourceOptions.Get(source).Secret;
-        if (string.IsNullOrEmpty(secret) || !adapter.Verify(delivery, secret))
+        if (string.IsNullOrEmpty(secret) || !adapter.Verify(delivery, secret, timeProvider.GetUtcNow()))
         {
             LogRejected(logger, source, channel, string.IsNullOrEmpty(secret) ? "no secret is configured for this source" : "the credential does not match");
             return TypedResults.Unauthorized();
@@ -69,12 +74,29 @@ public static partial class HookEndpoints
             case SourceOutcome.Ignored ignored:
                 return TypedResults.Ok(new IgnoredBody("ignored", ignored.Reason));
             case SourceOutcome.Accepted accepted:
+                var draft = accepted.Draft;
+                if (filters.Value.GetValueOrDefault(channel)?.Reject(source, draft) is { } reason)
+                {
+                    return TypedResults.Ok(new IgnoredBody("filtered", reason));
+                }
+
+                var key = draft.DeliveryId ?? draft.ContentKey;
                 try
                 {
-                    var stored = await ingress.AcceptAsync(source, channel, accepted.Draft, cancellationToken);
+                    if (key is not null && await deliveries.SeenAsync(source, channel, key, cancellationToken))
+                    {
+                        return TypedResults.Ok(new IgnoredBody("duplicate", "this delivery was already accepted"));
+                    }
+
+                    var stored = await ingress.AcceptAsync(source, channel, draft, cancellationToken);
+                    if (key is not null)
+                    {
+                        await RecordAsync(deliveries, source, channel, key, draft.DeliveryId is not null, logger, cancellationToken);
+                    }
+
                     return TypedResults.Accepted((string?)null, new AcceptedBody(stored.Id));
                 }
-                catch (InboxUnavailableException ex)
+                catch (Exception ex) when (ex is InboxUnavailableException or Azure.RequestFailedException or HttpRequestException)
                 {
                     LogStoreFailed(logger, ex, source, channel);
                     return TypedResults.Json(
@@ -84,6 +106,22 @@ public static partial class HookEndpoints
 
             default:
                 throw new InvalidOperationException("Unknown source outcome.");
+        }
+    }
+
+    // A provider's own delivery id is remembered for a day; a body hash only long enough to catch retries,
+    // so an identical repeat notification later on still gets through.
+    private static async Task RecordAsync(
+        IDeliveryLog deliveries, string source, string channel, string key, bool providerId, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await deliveries.RecordAsync(source, channel, key, providerId ? TimeSpan.FromDays(1) : TimeSpan.FromMinutes(10), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The event is stored; a redelivery would be stored again under the same event id and skipped by the relay.
+            LogRecordFailed(logger, ex, source, channel);
         }
     }
 
@@ -113,6 +151,9 @@ public static partial class HookEndpoints
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a {Source} webhook for channel {Channel}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string source, string channel, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A {Source} delivery for channel {Channel} is stored but could not be remembered for deduplication")]
+    private static partial void LogRecordFailed(ILogger logger, Exception exception, string source, string channel);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A {Source} webhook for channel {Channel} could not be stored; answered 503")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, string source, string channel);

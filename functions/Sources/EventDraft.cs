@@ -14,7 +14,17 @@ public sealed record EventDraft
 
     public string? Subject { get; init; }
 
+    /// <summary>The provider's own id for this delivery; redeliveries carry the same one.</summary>
     public string? DeliveryId { get; init; }
+
+    /// <summary>
+    /// For providers without delivery ids: a hash of the body, so a retry of the same request is
+    /// recognised for a short while (but a later, identical repeat notification is not).
+    /// </summary>
+    public string? ContentKey { get; init; }
+
+    /// <summary><c>failure</c> or <c>success</c> for CI results; filters can keep only failures.</summary>
+    public string? Outcome { get; init; }
 
     public string? Severity { get; init; }
 

@@ -6,8 +6,11 @@ public interface IWebhookSource
     /// <summary>The <c>{source}</c> of <c>/api/hooks/{source}/{channel}</c>.</summary>
     string Name { get; }
 
-    /// <summary>True when the delivery carries a valid credential for <paramref name="secret"/>.</summary>
-    bool Verify(WebhookDelivery delivery, string secret);
+    /// <summary>
+    /// True when the delivery carries a valid credential for <paramref name="secret"/> (and, where the
+    /// provider signs a timestamp, one within five minutes of <paramref name="now"/>).
+    /// </summary>
+    bool Verify(WebhookDelivery delivery, string secret, DateTimeOffset now);
 
     SourceOutcome Normalize(WebhookDelivery delivery);
 }

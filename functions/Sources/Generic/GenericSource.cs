@@ -12,11 +12,12 @@ public sealed partial class GenericSource : IWebhookSource
 {
     public const string SourceName = "generic";
     private const int MaxSummaryChars = 900;
+    private static readonly string[] SeverityFields = ["severity", "level", "priority"];
     private static readonly string[] TitleFields = ["title", "summary", "message", "text", "subject", "description", "event", "status"];
 
     public string Name => SourceName;
 
-    public bool Verify(WebhookDelivery delivery, string secret)
+    public bool Verify(WebhookDelivery delivery, string secret, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var presented = BearerTokenFromHeaders(delivery) ?? delivery.Query["code"].ToString();
@@ -78,11 +79,15 @@ public sealed partial class GenericSource : IWebhookSource
         }
 
         var summary = $"Webhook ({eventType}) on channel {delivery.Channel}:\n{Truncate(text, MaxSummaryChars)}";
+        var severity = json is JsonObject o
+            ? SeverityFields.Select(f => Severity.Normalize(Json.Text(o, f))).FirstOrDefault(v => v is not null)
+            : null;
         return new SourceOutcome.Accepted(new EventDraft
         {
             EventType = eventType,
             Summary = summary,
             Trust = TrustLevel.ThirdParty,
+            Severity = severity ?? Severity.Info,
             DeliveryId = string.IsNullOrEmpty(deliveryId) ? null : deliveryId,
             Data = json ?? JsonValue.Create(text),
             DataContentType = json is not null ? "application/json" : "text/plain",
@@ -106,11 +111,13 @@ public sealed partial class GenericSource : IWebhookSource
         }
 
         var lines = new List<string>();
-        foreach (var field in TitleFields)
+        // CloudEvents-like bodies keep the interesting part in "data".
+        foreach (var candidate in new[] { obj, obj["data"] as JsonObject })
         {
-            if (obj[field] is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+            var title = TitleFields.Select(f => candidate?[f]).OfType<JsonValue>().FirstOrDefault(v => v.GetValueKind() == JsonValueKind.String);
+            if (title is not null)
             {
-                lines.Add((string)v!);
+                lines.Add((string)title!);
                 break;
             }
         }
@@ -133,6 +140,9 @@ public sealed partial class GenericSource : IWebhookSource
 
     private static string Truncate(string value, int max) =>
         value.Length <= max ? value : string.Concat(value.AsSpan(0, max - 1), "…");
+
+    /// <summary>Event types go into meta, so only identifier-like values are taken from a sender.</summary>
+    public static bool IsSafeEventType(string? value) => value is not null && EventTypePattern().IsMatch(value);
 
     [GeneratedRegex("^[A-Za-z0-9_.:-]{1,64}$")]
     private static partial Regex EventTypePattern();

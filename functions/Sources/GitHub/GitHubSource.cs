@@ -1,0 +1,240 @@
+using System.Text.Json.Nodes;
+using Serverless.Functions.Events;
+
+namespace Serverless.Functions.Sources.GitHub;
+
+/// <summary>
+/// GitHub webhooks: <c>X-Hub-Signature-256</c> (<c>sha256=</c> hex HMAC of the body),
+/// <c>X-GitHub-Event</c>, and <c>X-GitHub-Delivery</c> as the dedupe key.
+/// </summary>
+public sealed class GitHubSource : IWebhookSource
+{
+    public const string SourceName = "github";
+    private static readonly string[] FailedConclusions = ["failure", "timed_out", "startup_failure", "action_required"];
+
+    public string Name => SourceName;
+
+    public bool Verify(WebhookDelivery delivery, string secret, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var header = delivery.Headers["X-Hub-Signature-256"].ToString();
+        const string Prefix = "sha256=";
+        return header.StartsWith(Prefix, StringComparison.Ordinal)
+            && Signatures.HexMatches(header[Prefix.Length..], Signatures.HmacSha256(secret, delivery.Body.Span));
+    }
+
+    public SourceOutcome Normalize(WebhookDelivery delivery)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var eventName = delivery.Headers["X-GitHub-Event"].ToString();
+        if (string.IsNullOrEmpty(eventName))
+        {
+            return new SourceOutcome.Invalid("X-GitHub-Event is missing.");
+        }
+
+        var payload = Json.Parse(delivery.Body);
+        if (payload is not JsonObject)
+        {
+            return new SourceOutcome.Invalid("The body is not a JSON object.");
+        }
+
+        if (eventName == "ping")
+        {
+            return new SourceOutcome.Ignored("ping");
+        }
+
+        var repo = Json.Text(payload, "repository.full_name");
+        var action = Json.Text(payload, "action");
+        var sender = Json.Text(payload, "sender.login");
+        var draft = eventName switch
+        {
+            "workflow_run" => WorkflowRun(payload, repo),
+            "check_suite" => CheckResult(payload, repo, "check_suite", "Check suite"),
+            "check_run" => CheckResult(payload, repo, "check_run", "Check run"),
+            "pull_request" => PullRequest(payload, repo, action, sender),
+            "issues" => Issue(payload, repo, action, sender),
+            "issue_comment" => IssueComment(payload, repo, action, sender),
+            "push" => Push(payload, repo),
+            "dependabot_alert" => DependabotAlert(payload, repo, action),
+            "code_scanning_alert" => CodeScanningAlert(payload, repo, action),
+            _ => Other(eventName, payload, repo, action, sender),
+        };
+        if (draft is null)
+        {
+            return new SourceOutcome.Ignored($"{eventName}{(action is null ? "" : $" ({action})")} is not forwarded");
+        }
+
+        var deliveryId = delivery.Headers["X-GitHub-Delivery"].ToString();
+        return new SourceOutcome.Accepted(draft with
+        {
+            EventType = eventName,
+            Repo = repo,
+            Trust = TrustLevel.ThirdParty,
+            DeliveryId = string.IsNullOrEmpty(deliveryId) ? null : deliveryId,
+            Data = payload,
+            DataContentType = "application/json",
+        });
+    }
+
+    private static EventDraft? WorkflowRun(JsonNode payload, string? repo)
+    {
+        if (Json.Text(payload, "action") != "completed")
+        {
+            return null;
+        }
+
+        var conclusion = Json.Text(payload, "workflow_run.conclusion");
+        var failed = FailedConclusions.Contains(conclusion);
+        var summary = new Summary($"GitHub Actions: workflow '{Json.Text(payload, "workflow_run.name")}' {(failed ? "FAILED" : conclusion)} in {repo}")
+            .Field("branch", Json.Text(payload, "workflow_run.head_branch"))
+            .Field("run", Json.Text(payload, "workflow_run.run_number") is { } n ? $"#{n}, attempt {Json.Text(payload, "workflow_run.run_attempt") ?? "1"}" : null)
+            .Field("triggered by", Json.Text(payload, "workflow_run.actor.login"))
+            .Field("commit", Json.Text(payload, "workflow_run.head_commit.message"))
+            .Link(Json.Text(payload, "workflow_run.html_url"));
+        return Draft(summary, failed ? Severity.Error : Severity.Info, Json.Text(payload, "workflow_run.html_url")) with
+        {
+            Outcome = failed ? "failure" : "success",
+            Subject = Json.Text(payload, "workflow_run.head_branch"),
+        };
+    }
+
+    private static EventDraft? CheckResult(JsonNode payload, string? repo, string key, string label)
+    {
+        if (Json.Text(payload, "action") != "completed")
+        {
+            return null;
+        }
+
+        var conclusion = Json.Text(payload, $"{key}.conclusion");
+        var failed = FailedConclusions.Contains(conclusion);
+        var name = key == "check_run" ? Json.Text(payload, "check_run.name") : Json.Text(payload, "check_suite.app.name");
+        var url = Json.Text(payload, $"{key}.html_url") ?? Json.Text(payload, "repository.html_url");
+        var summary = new Summary($"GitHub {label} '{name}' {(failed ? "FAILED" : conclusion)} in {repo}")
+            .Field("branch", Json.Text(payload, $"{key}.head_branch") ?? Json.Text(payload, "check_run.check_suite.head_branch"))
+            .Field("commit", Json.Text(payload, $"{key}.head_sha"))
+            .Link(url);
+        return Draft(summary, failed ? Severity.Error : Severity.Info, url) with { Outcome = failed ? "failure" : "success" };
+    }
+
+    private static EventDraft? PullRequest(JsonNode payload, string? repo, string? action, string? sender)
+    {
+        if (action is not ("opened" or "review_requested" or "ready_for_review" or "reopened" or "closed"))
+        {
+            return null;
+        }
+
+        var number = Json.Text(payload, "pull_request.number");
+        var merged = Json.Text(payload, "pull_request.merged") == "true";
+        var what = action switch
+        {
+            "review_requested" => $"review requested from {Json.Text(payload, "requested_reviewer.login") ?? Json.Text(payload, "requested_team.name")}",
+            "closed" => merged ? "merged" : "closed",
+            _ => action.Replace('_', ' '),
+        };
+        var url = Json.Text(payload, "pull_request.html_url");
+        var summary = new Summary($"GitHub pull request #{number} {what} in {repo} by {sender}")
+            .Field("title", Json.Text(payload, "pull_request.title"))
+            .Field("branches", $"{Json.Text(payload, "pull_request.head.ref")} -> {Json.Text(payload, "pull_request.base.ref")}")
+            .Link(url);
+        return Draft(summary, Severity.Info, url) with { Subject = $"#{number}" };
+    }
+
+    private static EventDraft? Issue(JsonNode payload, string? repo, string? action, string? sender)
+    {
+        if (action is not ("opened" or "reopened" or "closed" or "assigned" or "labeled"))
+        {
+            return null;
+        }
+
+        var number = Json.Text(payload, "issue.number");
+        var url = Json.Text(payload, "issue.html_url");
+        var summary = new Summary($"GitHub issue #{number} {action} in {repo} by {sender}")
+            .Field("title", Json.Text(payload, "issue.title"))
+            .Field("text", Json.Text(payload, "issue.body"))
+            .Link(url);
+        return Draft(summary, Severity.Info, url) with { Subject = $"#{number}" };
+    }
+
+    private static EventDraft? IssueComment(JsonNode payload, string? repo, string? action, string? sender)
+    {
+        if (action != "created")
+        {
+            return null;
+        }
+
+        var number = Json.Text(payload, "issue.number");
+        var kind = Json.At(payload, "issue.pull_request") is null ? "issue" : "pull request";
+        var url = Json.Text(payload, "comment.html_url");
+        var summary = new Summary($"GitHub comment by {sender} on {kind} #{number} in {repo}")
+            .Field("on", Json.Text(payload, "issue.title"))
+            .Field("comment", Json.Text(payload, "comment.body"))
+            .Link(url);
+        return Draft(summary, Severity.Info, url) with { Subject = $"#{number}" };
+    }
+
+    private static EventDraft? Push(JsonNode payload, string? repo)
+    {
+        var branch = Json.Text(payload, "ref")?.Replace("refs/heads/", string.Empty, StringComparison.Ordinal);
+        if (branch is null || branch != Json.Text(payload, "repository.default_branch"))
+        {
+            return null;
+        }
+
+        var commits = Json.Array(payload, "commits")?.Count ?? 0;
+        var url = Json.Text(payload, "compare");
+        var summary = new Summary($"GitHub push: {commits} commit(s) to {branch} in {repo} by {Json.Text(payload, "pusher.name")}")
+            .Field("head", Json.Text(payload, "head_commit.message"))
+            .Link(url);
+        return Draft(summary, Severity.Info, url) with { Subject = branch };
+    }
+
+    private static EventDraft? DependabotAlert(JsonNode payload, string? repo, string? action)
+    {
+        if (action is not ("created" or "reopened" or "reintroduced"))
+        {
+            return null;
+        }
+
+        var severity = Json.Text(payload, "alert.security_advisory.severity") ?? Json.Text(payload, "alert.security_vulnerability.severity");
+        var url = Json.Text(payload, "alert.html_url");
+        var summary = new Summary($"Dependabot alert ({severity ?? "unknown"} severity) {action} in {repo}")
+            .Field("package", $"{Json.Text(payload, "alert.dependency.package.ecosystem")}/{Json.Text(payload, "alert.dependency.package.name")}")
+            .Field("advisory", Json.Text(payload, "alert.security_advisory.summary"))
+            .Field("fixed in", Json.Text(payload, "alert.security_vulnerability.first_patched_version.identifier"))
+            .Link(url);
+        return Draft(summary, Severity.Normalize(severity) ?? Severity.Warning, url);
+    }
+
+    private static EventDraft? CodeScanningAlert(JsonNode payload, string? repo, string? action)
+    {
+        if (action is not ("created" or "reopened" or "appeared_in_branch"))
+        {
+            return null;
+        }
+
+        var severity = Json.Text(payload, "alert.rule.security_severity_level") ?? Json.Text(payload, "alert.rule.severity");
+        var url = Json.Text(payload, "alert.html_url");
+        var summary = new Summary($"Code scanning alert ({severity ?? "unknown"}) {action} in {repo}")
+            .Field("rule", Json.Text(payload, "alert.rule.id"))
+            .Field("description", Json.Text(payload, "alert.rule.description"))
+            .Field("tool", Json.Text(payload, "alert.tool.name"))
+            .Field("where", Json.Text(payload, "alert.most_recent_instance.location.path"))
+            .Link(url);
+        return Draft(summary, Severity.Normalize(severity) ?? Severity.Warning, url);
+    }
+
+    private static EventDraft Other(string eventName, JsonNode payload, string? repo, string? action, string? sender)
+    {
+        var summary = new Summary($"GitHub {eventName}{(action is null ? "" : $" ({action})")} in {repo ?? Json.Text(payload, "organization.login")} by {sender}");
+        return Draft(summary, Severity.Info, Json.Text(payload, "repository.html_url"));
+    }
+
+    private static EventDraft Draft(Summary summary, string severity, string? url) => new()
+    {
+        EventType = string.Empty,
+        Summary = summary.ToString(),
+        Trust = TrustLevel.ThirdParty,
+        Severity = severity,
+        Url = url,
+    };
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Serverless.Functions.Sources;
+
+/// <summary>Tolerant reads of provider payloads: a missing or mistyped field is null, never an exception.</summary>
+public static class Json
+{
+    public static JsonNode? Parse(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            return JsonNode.Parse(body.Span);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The node at a dotted path (<c>a.b.0.c</c>), or null.</summary>
+    public static JsonNode? At(JsonNode? node, string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        foreach (var part in path.Split('.'))
+        {
+            node = node switch
+            {
+                JsonObject obj => obj[part],
+                JsonArray array when int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < array.Count => array[i],
+                _ => null,
+            };
+            if (node is null)
+            {
+                return null;
+            }
+        }
+
+        return node;
+    }
+
+    /// <summary>A string, number or boolean at the path, as text; null otherwise.</summary>
+    public static string? Text(JsonNode? node, string path)
+    {
+        var value = At(node, path) as JsonValue;
+        return value?.GetValueKind() switch
+        {
+            JsonValueKind.String => value.GetValue<string>(),
+            JsonValueKind.Number => value.ToJsonString(),
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            _ => null,
+        };
+    }
+
+    public static JsonArray? Array(JsonNode? node, string path) => At(node, path) as JsonArray;
+}
