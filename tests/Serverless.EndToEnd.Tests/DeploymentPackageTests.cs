@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+
+namespace Serverless.EndToEnd.Tests;
+
+/// <summary>The deployment zip, built once by the documented command.</summary>
+public sealed class PublishedPackage : IAsyncLifetime
+{
+    public string Work { get; } = Directory.CreateTempSubdirectory("package").FullName;
+
+    public string Zip => Path.Combine(Work, "functions.zip");
+
+    public static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Serverless.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir!.FullName;
+    }
+
+    public async Task InitializeAsync()
+    {
+        // A separate artifacts path keeps this publish (and its restore) away from the tree the tests run from.
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                "publish", Path.Combine(RepositoryRoot(), "functions"), "-c", "Release",
+                "-p:PackageDeployment=true", $"-p:DeploymentZip={Zip}", "--artifacts-path", Path.Combine(Work, "artifacts"),
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(8));
+        Assert.True(process.ExitCode == 0, await output + await error);
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(Work, recursive: true);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The deployment zip has the layout the Functions host expects, and the handler in it runs.</summary>
+public sealed class DeploymentPackageTests(PublishedPackage package) : IClassFixture<PublishedPackage>
+{
+    private readonly string _zip = package.Zip;
+    private readonly string _work = package.Work;
+
+    private static string RepositoryRoot() => PublishedPackage.RepositoryRoot();
+
+    [Fact]
+    public void The_zip_has_host_json_and_one_folder_per_function_at_its_root()
+    {
+        using var zip = ZipFile.OpenRead(_zip);
+        var names = zip.Entries.Select(e => e.FullName.Replace('\\', '/')).ToHashSet();
+
+        Assert.Contains("host.json", names);
+        var functions = Directory.GetDirectories(Path.Combine(RepositoryRoot(), "functions", "triggers")).Select(Path.GetFileName).ToList();
+        Assert.NotEmpty(functions);
+        Assert.All(functions, f => Assert.Contains($"{f}/function.json", names));
+        Assert.DoesNotContain(names, n => n.StartsWith("triggers/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_executable_named_by_host_json_is_in_the_zip_with_its_execute_bit()
+    {
+        using var zip = ZipFile.OpenRead(_zip);
+        var host = JsonNode.Parse(zip.GetEntry("host.json")!.Open())!;
+        var executable = (string)host["customHandler"]!["description"]!["defaultExecutablePath"]!;
+
+        var entry = zip.GetEntry(executable);
+        Assert.NotNull(entry);
+        var mode = (UnixFileMode)((entry.ExternalAttributes >> 16) & 0x1FF);
+        Assert.True(mode.HasFlag(UnixFileMode.UserExecute), $"{executable} has mode {mode}");
+        Assert.NotNull(zip.GetEntry(Path.GetDirectoryName(executable)!.Replace('\\', '/') + "/handler.dll"));
+    }
+
+    [Fact]
+    public async Task The_packaged_handler_starts_on_the_port_the_functions_host_gives_it()
+    {
+        var root = Path.Combine(_work, "extracted");
+        ZipFile.ExtractToDirectory(_zip, root);
+        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "host.json")))!;
+        var description = host["customHandler"]!["description"]!;
+        var port = Azurite.FreePort();
+        var start = new ProcessStartInfo(Path.Combine(root, (string)description["defaultExecutablePath"]!))
+        {
+            WorkingDirectory = Path.Combine(root, (string)description["workingDirectory"]!),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            var healthy = await RelayProcess.EventuallyAsync(() =>
+            {
+                try
+                {
+                    using var response = http.GetAsync(new Uri($"http://127.0.0.1:{port}/api/health")).GetAwaiter().GetResult();
+                    return response.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(30));
+
+            Assert.True(healthy, "the packaged handler did not answer /api/health");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+}
