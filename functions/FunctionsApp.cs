@@ -24,6 +24,8 @@ using Serverless.Functions.Sources.Grafana;
 using Serverless.Functions.Sources.PagerDuty;
 using Serverless.Functions.Sources.Sentry;
 using Serverless.Functions.Sources.StandardWebhooks;
+using Serverless.Functions.Telegram;
+using Serverless.Functions.Telegram.Access;
 using Serverless.Functions.WebPubSub;
 using Serverless.Functions.WebPubSub.Embedded;
 
@@ -64,6 +66,7 @@ public static class FunctionsApp
         AddSources(services, mode);
         AddWebPubSub(services, mode);
         AddInbox(services, mode);
+        AddTelegram(services, mode);
         services.AddSingleton<IEventPublisher, WebPubSubEventPublisher>();
         services.AddSingleton<EventIngress>();
         services.AddHostedService<StartupReport>();
@@ -79,6 +82,8 @@ public static class FunctionsApp
         app.MapHealth();
         app.MapHooks();
         app.MapRelay();
+        app.MapTelegram();
+        app.MapTelegramRelay();
         return app;
     }
 
@@ -167,6 +172,31 @@ public static class FunctionsApp
         });
         services.AddSingleton<IWebPubSubService>(sp =>
             new WebPubSubService(sp.GetRequiredService<WebPubSubConnection>(), sp.GetRequiredService<TimeProvider>()));
+    }
+
+    private static void AddTelegram(IServiceCollection services, DeploymentMode mode)
+    {
+        services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>();
+        services.AddSingleton(sp => new TelegramBotApi(
+            new HttpClient { Timeout = TimeSpan.FromSeconds(30) },
+            sp.GetRequiredService<IOptions<TelegramOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<TelegramBotApi>>()));
+        services.AddSingleton<PermissionRelay>();
+        services.AddSingleton<TelegramUpdateHandler>();
+        if (mode.EmbeddedInbox)
+        {
+            services.AddSingleton<ITelegramAccessStore, EmbeddedTelegramAccessStore>();
+            return;
+        }
+
+        services.AddSingleton<ITelegramAccessStore>(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var table = StorageClients.CreateTable(storage, "telegram");
+            return new TableTelegramAccessStore(table, sp.GetRequiredService<IOptions<TelegramOptions>>());
+        });
     }
 
     private static void AddInbox(IServiceCollection services, DeploymentMode mode)

@@ -78,4 +78,31 @@ public sealed record ChannelEvent
 
     [JsonPropertyName("service")]
     public string? Service { get; init; }
+
+    /// <summary>Extension: the Telegram chat a message came from (and a reply goes to).</summary>
+    [JsonPropertyName("chatid")]
+    public string? ChatId { get; init; }
+
+    [JsonPropertyName("messageid")]
+    public string? MessageId { get; init; }
+
+    /// <summary>Extension: the sender, as a Telegram username or numeric id (never a display name).</summary>
+    [JsonPropertyName("user")]
+    public string? User { get; init; }
+
+    /// <summary>Extension: the message this one replies to.</summary>
+    [JsonPropertyName("replyto")]
+    public string? ReplyTo { get; init; }
+
+    /// <summary>Extension: the start of the quoted message, for context.</summary>
+    [JsonPropertyName("quoted")]
+    public string? Quoted { get; init; }
+
+    /// <summary>Extension: a permission answer's request id (five letters).</summary>
+    [JsonPropertyName("requestid")]
+    public string? RequestId { get; init; }
+
+    /// <summary>Extension: a permission answer, <c>allow</c> or <c>deny</c>.</summary>
+    [JsonPropertyName("behavior")]
+    public string? Behavior { get; init; }
 }

@@ -32,6 +32,13 @@ public sealed partial class EventIngress(IEventInbox inbox, IEventPublisher publ
             Url = draft.Url,
             Repo = draft.Repo,
             Service = draft.Service,
+            ChatId = draft.ChatId,
+            MessageId = draft.MessageId,
+            User = draft.User,
+            ReplyTo = draft.ReplyTo,
+            Quoted = draft.Quoted,
+            RequestId = draft.RequestId,
+            Behavior = draft.Behavior,
         };
 
         string receipt;

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -31,6 +32,24 @@ public static class StorageClients
         var queueUri = options.ServiceUri ?? throw new InvalidOperationException("Storage:ServiceUri is not set.");
         var blobUri = options.BlobServiceUri ?? BlobUriFor(queueUri);
         return (new QueueServiceClient(queueUri, credential, queueOptions), new BlobServiceClient(blobUri, credential, blobOptions));
+    }
+
+    /// <summary>A table client from a connection string, or from the table endpoint matching the queue service URI.</summary>
+    public static TableClient CreateTable(StorageOptions options, string tableName, TokenCredential? credential = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var tableOptions = new TableClientOptions();
+        tableOptions.Retry.MaxRetries = 2;
+        tableOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        tableOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            return new TableClient(options.ConnectionString, tableName, tableOptions);
+        }
+
+        var queueUri = options.ServiceUri ?? throw new InvalidOperationException("Storage:ServiceUri is not set.");
+        var tableUri = new UriBuilder(queueUri) { Host = queueUri.Host.Replace(".queue.", ".table.", StringComparison.OrdinalIgnoreCase) }.Uri;
+        return new TableClient(tableUri, tableName, credential ?? new DefaultAzureCredential(), tableOptions);
     }
 
     /// <summary><c>https://acct.queue.core.windows.net</c> becomes <c>https://acct.blob.core.windows.net</c>.</summary>

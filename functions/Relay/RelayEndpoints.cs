@@ -30,7 +30,8 @@ public static partial class RelayEndpoints
         return endpoints;
     }
 
-    private static async ValueTask<object?> RequireRelayTokenAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>The relay token check shared by every relay route.</summary>
+    public static async ValueTask<object?> RequireRelayTokenAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var options = http.RequestServices.GetRequiredService<IOptions<RelayOptions>>().Value;

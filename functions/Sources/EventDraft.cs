@@ -34,6 +34,20 @@ public sealed record EventDraft
 
     public string? Service { get; init; }
 
+    public string? ChatId { get; init; }
+
+    public string? MessageId { get; init; }
+
+    public string? User { get; init; }
+
+    public string? ReplyTo { get; init; }
+
+    public string? Quoted { get; init; }
+
+    public string? RequestId { get; init; }
+
+    public string? Behavior { get; init; }
+
     public JsonNode? Data { get; init; }
 
     public string? DataContentType { get; init; }

@@ -1,0 +1,36 @@
+namespace Serverless.Functions.Telegram.Access;
+
+/// <summary>
+/// Who may talk to the session through Telegram, pending pairings, chat-to-channel bindings and
+/// permission requests. Only the owner's relay (pairing) and configuration change access; nothing
+/// in a Telegram message can.
+/// </summary>
+public interface ITelegramAccessStore
+{
+    Task<bool> IsAllowedAsync(long userId, CancellationToken cancellationToken);
+
+    Task AllowAsync(long userId, long chatId, CancellationToken cancellationToken);
+
+    /// <summary>The private chats of every allowed user.</summary>
+    Task<IReadOnlyList<long>> AllowedChatsAsync(CancellationToken cancellationToken);
+
+    Task<PendingPairing?> FindPendingForUserAsync(long userId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<PendingPairing>> PendingAsync(CancellationToken cancellationToken);
+
+    Task SavePendingAsync(PendingPairing pending, CancellationToken cancellationToken);
+
+    /// <summary>Removes and returns the pending pairing with this code, if any.</summary>
+    Task<PendingPairing?> TakePendingAsync(string code, CancellationToken cancellationToken);
+
+    Task<string?> ChannelForChatAsync(long chatId, CancellationToken cancellationToken);
+
+    Task BindChatAsync(long chatId, string channel, CancellationToken cancellationToken);
+
+    Task SavePermissionRequestAsync(PermissionRequestRecord request, CancellationToken cancellationToken);
+
+    Task<PermissionRequestRecord?> GetPermissionRequestAsync(string requestId, CancellationToken cancellationToken);
+
+    /// <summary>Records the outcome once; false when the request is unknown or was already answered.</summary>
+    Task<bool> TryResolvePermissionAsync(string requestId, string outcome, CancellationToken cancellationToken);
+}

@@ -1,0 +1,6 @@
+using System.Text.Json.Serialization;
+
+namespace Serverless.Functions.Telegram;
+
+/// <summary><c>POST /api/relay/pair</c>: the owner approves a pairing code for a channel.</summary>
+public sealed record PairRequest(string? Channel, string? Code);

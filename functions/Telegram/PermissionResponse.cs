@@ -1,0 +1,5 @@
+using System.Text.Json.Serialization;
+
+namespace Serverless.Functions.Telegram;
+
+public sealed record PermissionResponse([property: JsonPropertyName("chats")] int Chats);

@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace Serverless.Functions.Telegram;
+
+/// <summary><c>POST /api/relay/telegram/react</c>.</summary>
+public sealed record ReactRequest(
+    string? Channel,
+    [property: JsonPropertyName("chat_id")] string? ChatId,
+    [property: JsonPropertyName("message_id")] long MessageId,
+    string? Emoji);

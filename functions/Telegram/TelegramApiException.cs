@@ -1,0 +1,21 @@
+namespace Serverless.Functions.Telegram;
+
+/// <summary>The Bot API refused a call; the message holds Telegram's description, never the token.</summary>
+public sealed class TelegramApiException : Exception
+{
+    public TelegramApiException()
+    {
+    }
+
+    public TelegramApiException(string message)
+        : base(message)
+    {
+    }
+
+    public TelegramApiException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public int ErrorCode { get; init; }
+}

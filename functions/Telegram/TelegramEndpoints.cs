@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serverless.Functions.Hooks;
+using Serverless.Functions.Inbox;
+using Serverless.Functions.Security;
+using Serverless.Functions.Sources.Dedupe;
+
+namespace Serverless.Functions.Telegram;
+
+/// <summary><c>POST /api/telegram</c>: Telegram's webhook, checked with its secret token, each update handled once.</summary>
+public static partial class TelegramEndpoints
+{
+    private const int MaxUpdateBytes = 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapTelegram(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/api/telegram", ReceiveAsync).WithName("telegram");
+        return endpoints;
+    }
+
+    private static async Task<Results<Ok<IgnoredBody>, UnauthorizedHttpResult, BadRequest<ErrorBody>, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> ReceiveAsync(
+        HttpRequest request,
+        IOptions<TelegramOptions> options,
+        IDeliveryLog deliveries,
+        TelegramUpdateHandler handler,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var logger = loggerFactory.CreateLogger(typeof(TelegramEndpoints));
+        if (!options.Value.Enabled)
+        {
+            return TypedResults.NotFound(new ErrorBody("Telegram is not configured (Telegram:BotToken)."));
+        }
+
+        if (!SecretComparer.Matches(request.Headers["X-Telegram-Bot-Api-Secret-Token"].ToString(), options.Value.SecretToken))
+        {
+            LogBadSecret(logger);
+            return TypedResults.Unauthorized();
+        }
+
+        if (request.ContentLength > MaxUpdateBytes)
+        {
+            return TypedResults.BadRequest(new ErrorBody("The update is too large."));
+        }
+
+        JsonNode? update;
+        try
+        {
+            update = await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken);
+        }
+        catch (JsonException)
+        {
+            update = null;
+        }
+
+        var updateId = update?["update_id"]?.GetValueKind() == JsonValueKind.Number ? update["update_id"]!.ToJsonString() : null;
+        if (update is null || updateId is null)
+        {
+            return TypedResults.BadRequest(new ErrorBody("The body is not a Telegram update."));
+        }
+
+        try
+        {
+            if (await deliveries.SeenAsync("telegram", "updates", updateId, cancellationToken))
+            {
+                return TypedResults.Ok(new IgnoredBody("duplicate", $"update {updateId} was already handled"));
+            }
+
+            var outcome = await handler.HandleAsync(update, cancellationToken);
+            await deliveries.RecordAsync("telegram", "updates", updateId, TimeSpan.FromDays(1), cancellationToken);
+            return TypedResults.Ok(new IgnoredBody("handled", outcome));
+        }
+        catch (Exception ex) when (ex is InboxUnavailableException or Azure.RequestFailedException)
+        {
+            // Telegram retries a failed webhook call, so nothing is lost.
+            LogStoreFailed(logger, ex);
+            return TypedResults.Json(new ErrorBody("The update could not be stored; retry later."), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a Telegram webhook call with a missing or wrong secret token")]
+    private static partial void LogBadSecret(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A Telegram update could not be stored; answered 503")]
+    private static partial void LogStoreFailed(ILogger logger, Exception exception);
+}

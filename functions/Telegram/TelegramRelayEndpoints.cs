@@ -1,0 +1,243 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Serverless.Functions.Events;
+using Serverless.Functions.Hooks;
+using Serverless.Functions.Relay;
+using Serverless.Functions.Telegram.Access;
+
+namespace Serverless.Functions.Telegram;
+
+/// <summary>The relay's Telegram calls: reply, react, edit, permission requests, pairing and capabilities.</summary>
+public static class TelegramRelayEndpoints
+{
+    public static IEndpointRouteBuilder MapTelegramRelay(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/relay").AddEndpointFilter(RelayEndpoints.RequireRelayTokenAsync);
+        group.MapPost("/telegram/reply", ReplyAsync).WithName("relay-telegram-reply");
+        group.MapPost("/telegram/react", ReactAsync).WithName("relay-telegram-react");
+        group.MapPost("/telegram/edit", EditAsync).WithName("relay-telegram-edit");
+        group.MapPost("/permission", PermissionAsync).WithName("relay-permission");
+        group.MapPost("/pair", PairAsync).WithName("relay-pair");
+        group.MapGet("/capabilities", CapabilitiesAsync).WithName("relay-capabilities");
+        return endpoints;
+    }
+
+    private static async Task<Results<Ok<ReplyResponse>, BadRequest<ErrorBody>, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> ReplyAsync(
+        ReplyRequest body, IOptions<TelegramOptions> options, ITelegramAccessStore store, TelegramBotApi bot, CancellationToken cancellationToken)
+    {
+        if (Check(body.Channel, options.Value) is { } problem)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrEmpty(body.Text))
+        {
+            return TypedResults.BadRequest(new ErrorBody("text is empty."));
+        }
+
+        string? parseMode = body.Format?.ToLowerInvariant() switch
+        {
+            null or "" or "text" or "plain" => null,
+            "markdownv2" => "MarkdownV2",
+            _ => "unsupported",
+        };
+        if (parseMode == "unsupported")
+        {
+            return TypedResults.BadRequest(new ErrorBody("format must be text (the default) or markdownv2."));
+        }
+
+        var chat = await ResolveChatAsync(body.ChatId, body.Channel!, options.Value, store, cancellationToken);
+        if (chat.Error is not null)
+        {
+            return chat.Error;
+        }
+
+        var sent = new List<long>();
+        var parts = MessageSplitter.Split(body.Text);
+        try
+        {
+            for (var i = 0; i < parts.Count; i++)
+            {
+                var result = await bot.SendMessageAsync(chat.Id, parts[i], parseMode, i == 0 ? body.ReplyTo : null, null, cancellationToken);
+                sent.Add((long?)result?["message_id"] ?? 0);
+            }
+        }
+        catch (TelegramApiException ex)
+        {
+            return BadGateway($"{ex.Message} ({sent.Count} of {parts.Count} part(s) sent)");
+        }
+
+        return TypedResults.Ok(new ReplyResponse(chat.Id, sent));
+    }
+
+    private static async Task<Results<Ok<ReplyResponse>, BadRequest<ErrorBody>, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> ReactAsync(
+        ReactRequest body, IOptions<TelegramOptions> options, ITelegramAccessStore store, TelegramBotApi bot, CancellationToken cancellationToken)
+    {
+        if (Check(body.Channel, options.Value) is { } problem)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrEmpty(body.Emoji) || body.MessageId <= 0)
+        {
+            return TypedResults.BadRequest(new ErrorBody("message_id and emoji are required."));
+        }
+
+        var chat = await ResolveChatAsync(body.ChatId, body.Channel!, options.Value, store, cancellationToken);
+        if (chat.Error is not null)
+        {
+            return chat.Error;
+        }
+
+        try
+        {
+            await bot.SetReactionAsync(chat.Id, body.MessageId, body.Emoji, cancellationToken);
+        }
+        catch (TelegramApiException ex)
+        {
+            return BadGateway(ex.Message);
+        }
+
+        return TypedResults.Ok(new ReplyResponse(chat.Id, [body.MessageId]));
+    }
+
+    private static async Task<Results<Ok<ReplyResponse>, BadRequest<ErrorBody>, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> EditAsync(
+        EditRequest body, IOptions<TelegramOptions> options, ITelegramAccessStore store, TelegramBotApi bot, CancellationToken cancellationToken)
+    {
+        if (Check(body.Channel, options.Value) is { } problem)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrEmpty(body.Text) || body.Text.Length > MessageSplitter.MaxLength || body.MessageId <= 0)
+        {
+            return TypedResults.BadRequest(new ErrorBody($"message_id and a text of 1 to {MessageSplitter.MaxLength} characters are required."));
+        }
+
+        var chat = await ResolveChatAsync(body.ChatId, body.Channel!, options.Value, store, cancellationToken);
+        if (chat.Error is not null)
+        {
+            return chat.Error;
+        }
+
+        try
+        {
+            await bot.EditMessageTextAsync(chat.Id, body.MessageId, body.Text, cancellationToken);
+        }
+        catch (TelegramApiException ex)
+        {
+            return BadGateway(ex.Message);
+        }
+
+        return TypedResults.Ok(new ReplyResponse(chat.Id, [body.MessageId]));
+    }
+
+    private static async Task<Results<Ok<PermissionResponse>, BadRequest<ErrorBody>, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> PermissionAsync(
+        PermissionRequest body, IOptions<TelegramOptions> options, PermissionRelay permissions, CancellationToken cancellationToken)
+    {
+        if (Check(body.Channel, options.Value) is { } problem)
+        {
+            return problem;
+        }
+
+        if (!PermissionRelay.IsRequestId(body.RequestId) || string.IsNullOrWhiteSpace(body.ToolName))
+        {
+            return TypedResults.BadRequest(new ErrorBody("request_id (5 letters a-z without l) and tool_name are required."));
+        }
+
+        try
+        {
+            var sent = await permissions.AskAsync(body.Channel!, body.RequestId!, body.ToolName, body.Description ?? string.Empty, body.InputPreview ?? string.Empty, cancellationToken);
+            return sent == 0
+                ? TypedResults.Json(new ErrorBody("No paired Telegram chat to ask."), statusCode: StatusCodes.Status409Conflict)
+                : TypedResults.Ok(new PermissionResponse(sent));
+        }
+        catch (TelegramApiException ex)
+        {
+            return BadGateway(ex.Message);
+        }
+    }
+
+    private static async Task<Results<Ok<PairResponse>, BadRequest<ErrorBody>, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> PairAsync(
+        PairRequest body, IOptions<TelegramOptions> options, ITelegramAccessStore store, TelegramBotApi bot, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        if (Check(body.Channel, options.Value) is { } problem)
+        {
+            return problem;
+        }
+
+        var code = PairingCode.Normalize(body.Code ?? string.Empty);
+        var pending = code.Length == 0 ? null : await store.TakePendingAsync(code, cancellationToken);
+        if (pending is null || pending.ExpiresAt <= timeProvider.GetUtcNow())
+        {
+            return TypedResults.NotFound(new ErrorBody($"Pairing code '{code}' is unknown or has expired; ask the sender to write to the bot again for a new one."));
+        }
+
+        await store.AllowAsync(pending.UserId, pending.ChatId, cancellationToken);
+        await store.BindChatAsync(pending.ChatId, body.Channel!, cancellationToken);
+        try
+        {
+            await bot.SendMessageAsync(pending.ChatId, $"Paired ✅ Your messages now reach the Claude Code session on channel '{body.Channel}'.", null, null, null, cancellationToken);
+        }
+        catch (TelegramApiException)
+        {
+            // Pairing stands; the confirmation is a courtesy.
+        }
+
+        return TypedResults.Ok(new PairResponse(pending.UserId, pending.ChatId, body.Channel!));
+    }
+
+    private static async Task<Ok<CapabilitiesResponse>> CapabilitiesAsync(
+        IOptions<TelegramOptions> options, ITelegramAccessStore store, CancellationToken cancellationToken)
+    {
+        var enabled = options.Value.Enabled;
+        var paired = enabled && (await store.AllowedChatsAsync(cancellationToken)).Count > 0;
+        return TypedResults.Ok(new CapabilitiesResponse(enabled, paired));
+    }
+
+    private static JsonHttpResult<ErrorBody>? Check(string? channel, TelegramOptions options)
+    {
+        if (!options.Enabled)
+        {
+            return TypedResults.Json(new ErrorBody("Telegram is not configured on the function app (Telegram:BotToken)."), statusCode: StatusCodes.Status404NotFound);
+        }
+
+        return ChannelName.IsValid(channel)
+            ? null
+            : TypedResults.Json(new ErrorBody($"Invalid or missing channel: {ChannelName.Rule}."), statusCode: StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary>
+    /// The outbound gate: only chats the inbound gate would accept (an allowed user's private chat, an
+    /// allowed group) or the channel's notification chat; no chat_id means the notification chat.
+    /// </summary>
+    private static async Task<(long Id, JsonHttpResult<ErrorBody>? Error)> ResolveChatAsync(
+        string? chatId, string channel, TelegramOptions options, ITelegramAccessStore store, CancellationToken cancellationToken)
+    {
+        var notification = options.NotificationChats.TryGetValue(channel, out var n) ? n : (long?)null;
+        if (string.IsNullOrEmpty(chatId))
+        {
+            return notification is { } id
+                ? (id, null)
+                : (0, TypedResults.Json(new ErrorBody($"No chat_id, and no notification chat for channel '{channel}' (Telegram:NotificationChats:{channel})."), statusCode: StatusCodes.Status400BadRequest));
+        }
+
+        if (!long.TryParse(chatId, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var chat))
+        {
+            return (0, TypedResults.Json(new ErrorBody("chat_id must be a Telegram chat id (a number)."), statusCode: StatusCodes.Status400BadRequest));
+        }
+
+        var allowed = chat == notification
+            || options.AllowedGroups.Contains(chat)
+            || (await store.AllowedChatsAsync(cancellationToken)).Contains(chat);
+        return allowed
+            ? (chat, null)
+            : (0, TypedResults.Json(new ErrorBody($"Chat {chat} is not an allowed chat; replies go only to paired chats, allowed groups and the channel's notification chat."), statusCode: StatusCodes.Status403Forbidden));
+    }
+
+    private static JsonHttpResult<ErrorBody> BadGateway(string message) =>
+        TypedResults.Json(new ErrorBody(message), statusCode: StatusCodes.Status502BadGateway);
+}
