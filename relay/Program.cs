@@ -1,21 +1,24 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using Serverless.Relay;
+using Serverless.Relay.Connection;
 using Serverless.Relay.Delivery;
 
 var urlOption = new Option<string?>("--url")
 {
     Description = "Base URL of the function app (env RELAY_URL; default http://localhost:7071).",
+    Recursive = true,
 };
 var channelOption = new Option<string?>("--channel")
 {
     Description = "The channel to relay (env RELAY_CHANNEL; default 'default').",
+    Recursive = true,
 };
 var tokenFileOption = new Option<FileInfo?>("--token-file")
 {
     Description = "A file holding the relay token (otherwise env RELAY_TOKEN).",
+    Recursive = true,
 };
-
 var stateFileOption = new Option<string?>("--state-file")
 {
     Description = "Where the ids of delivered events are kept across restarts (env RELAY_STATE_FILE; default under ~/.local/state/serverless-relay).",
@@ -28,7 +31,9 @@ var pollOption = new Option<int?>("--poll-interval")
 {
     Description = "Seconds between backlog polls that catch a missed doorbell (default 30).",
 };
+var codeArgument = new Argument<string>("code") { Description = "The code the Telegram bot sent to the person who wants to pair." };
 
+var pair = new Command("pair", "Approves a Telegram pairing code: that person's chat then reaches this channel.") { codeArgument };
 var root = new RootCommand("Relays events from the serverless function app into a Claude Code session (a stdio MCP channel server).")
 {
     urlOption,
@@ -37,25 +42,27 @@ var root = new RootCommand("Relays events from the serverless function app into 
     stateFileOption,
     visibilityOption,
     pollOption,
+    pair,
 };
+
+(RelaySettings? Settings, string? Error) Resolve(ParseResult parse) => RelaySettingsResolver.Resolve(
+    parse.GetValue(urlOption),
+    parse.GetValue(channelOption),
+    parse.GetValue(tokenFileOption),
+    Environment.GetEnvironmentVariable,
+    parse.GetValue(stateFileOption),
+    parse.GetValue(visibilityOption),
+    parse.GetValue(pollOption));
 
 root.SetAction(async (parse, cancellationToken) =>
 {
-    var resolved = RelaySettingsResolver.Resolve(
-        parse.GetValue(urlOption),
-        parse.GetValue(channelOption),
-        parse.GetValue(tokenFileOption),
-        Environment.GetEnvironmentVariable,
-        parse.GetValue(stateFileOption),
-        parse.GetValue(visibilityOption),
-        parse.GetValue(pollOption));
-    if (resolved.Error is { } error)
+    var (settings, error) = Resolve(parse);
+    if (settings is null)
     {
         await Console.Error.WriteLineAsync($"relay: {error}");
         return 2;
     }
 
-    var settings = resolved.Settings!;
     DeliveredEventLog delivered;
     try
     {
@@ -68,10 +75,53 @@ root.SetAction(async (parse, cancellationToken) =>
     }
 
     using var _ = delivered;
-    using var host = RelayHost.Build(settings, delivered);
+    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+    var api = new RelayApiClient(http, settings);
+    var permissionRelay = await PermissionRelayAvailableAsync(api, cancellationToken);
+    using var host = RelayHost.Build(settings, delivered, api, permissionRelay);
     await host.RunAsync(cancellationToken);
     return 0;
 });
 
-// Help and parse errors go to stderr too: stdout belongs to the MCP protocol.
+pair.SetAction(async (parse, cancellationToken) =>
+{
+    var (settings, error) = Resolve(parse);
+    if (settings is null)
+    {
+        await Console.Error.WriteLineAsync($"relay: {error}");
+        return 2;
+    }
+
+    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+    try
+    {
+        var paired = await new RelayApiClient(http, settings).PairAsync(parse.GetValue(codeArgument)!, cancellationToken);
+        await Console.Out.WriteLineAsync($"Paired Telegram user {paired["user_id"]}: their chat {paired["chat_id"]} now reaches channel '{paired["channel"]}'.");
+        return 0;
+    }
+    catch (RelayApiException ex)
+    {
+        await Console.Error.WriteLineAsync($"relay pair: {ex.Message}");
+        return 1;
+    }
+});
+
+// Help and parse errors go to stderr: stdout belongs to the MCP protocol (except for `relay pair`).
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = Console.Error, Error = Console.Error });
+
+// Whether to declare the permission capability: only with a trusted reply path (a paired chat).
+static async Task<bool> PermissionRelayAvailableAsync(RelayApiClient api, CancellationToken cancellationToken)
+{
+    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+    timeout.CancelAfter(TimeSpan.FromSeconds(3));
+    try
+    {
+        var capabilities = await api.CapabilitiesAsync(timeout.Token);
+        return (bool?)capabilities["permission_relay"] == true;
+    }
+    catch (Exception ex) when (ex is RelayApiException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+    {
+        await Console.Error.WriteLineAsync($"relay: could not ask the function app about Telegram ({ex.Message}); permission relay is off for this session.");
+        return false;
+    }
+}

@@ -14,8 +14,11 @@ namespace Serverless.Relay;
 public static class RelayHost
 {
     public const string ChannelCapability = "claude/channel";
+    public const string PermissionCapability = "claude/channel/permission";
+    public const string PermissionRequestMethod = "notifications/claude/channel/permission_request";
 
-    public static IHost Build(RelaySettings settings, DeliveredEventLog delivered)
+    /// <param name="permissionRelay">Declare the permission capability: a paired chat can answer tool-use requests.</param>
+    public static IHost Build(RelaySettings settings, DeliveredEventLog delivered, RelayApiClient api, bool permissionRelay)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
@@ -38,11 +41,12 @@ public static class RelayHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
 
         var readiness = new SessionReadiness();
+        var forwarder = new PermissionForwarder(api, permissionRelay);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(readiness);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new HttpClient { Timeout = TimeSpan.FromSeconds(15) });
-        builder.Services.AddSingleton<IRelayApi, RelayApiClient>();
+        builder.Services.AddSingleton<IRelayApi>(api);
+        builder.Services.AddSingleton<IChatApi>(api);
         builder.Services.AddSingleton<RelayStatus>();
         builder.Services.AddSingleton(delivered);
         builder.Services.AddSingleton<RecentEvents>();
@@ -61,6 +65,11 @@ public static class RelayHost
                 {
                     [ChannelCapability] = new JsonObject(),
                 };
+                if (permissionRelay)
+                {
+                    options.Capabilities.Experimental[PermissionCapability] = new JsonObject();
+                }
+
                 options.Handlers.NotificationHandlers =
                 [
                     new(NotificationMethods.InitializedNotification, (_, _) =>
@@ -68,12 +77,16 @@ public static class RelayHost
                         readiness.MarkReady();
                         return ValueTask.CompletedTask;
                     }),
+                    new(PermissionRequestMethod, (notification, cancellationToken) => forwarder.ForwardAsync(notification.Params, cancellationToken)),
                 ];
             })
             .WithStdioServerTransport()
             .WithTools<StatusTool>()
-            .WithTools<EventTool>();
+            .WithTools<EventTool>()
+            .WithTools<ChatTools>();
 
-        return builder.Build();
+        var host = builder.Build();
+        forwarder.Logger = host.Services.GetRequiredService<ILogger<PermissionForwarder>>();
+        return host;
     }
 }

@@ -60,11 +60,22 @@ public sealed partial class TelegramBotApi(HttpClient http, IOptions<TelegramOpt
     private async Task<JsonNode?> CallAsync(string method, JsonObject body, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var url = new Uri(settings.ApiBaseUrl, $"bot{settings.BotToken}/{method}");
+        // Not new Uri(base, relative): the token's colon would read as a URI scheme.
+        var url = new Uri($"{settings.ApiBaseUrl.AbsoluteUri.TrimEnd('/')}/bot{settings.BotToken}/{method}");
         for (var attempt = 1; ; attempt++)
         {
             using var response = await http.PostAsJsonAsync(url, body, cancellationToken);
-            var answer = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false);
+            JsonObject? answer;
+            try
+            {
+                answer = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // Not the Bot API's JSON (a proxy's error page, an empty body): report the status.
+                answer = null;
+            }
+
             if (answer?["ok"]?.GetValue<bool>() == true)
             {
                 return answer["result"];

@@ -7,6 +7,7 @@ namespace Serverless.Relay.Channel;
 public sealed class McpChannelSink(McpServer server, SessionReadiness readiness) : IChannelSink
 {
     public const string Method = "notifications/claude/channel";
+    public const string PermissionMethod = "notifications/claude/channel/permission";
 
     public async Task SendAsync(ChannelNotification notification, CancellationToken cancellationToken)
     {
@@ -21,5 +22,12 @@ public sealed class McpChannelSink(McpServer server, SessionReadiness readiness)
 
         var payload = new JsonObject { ["content"] = notification.Content, ["meta"] = meta };
         await server.SendNotificationAsync(Method, payload, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task SendPermissionAsync(string requestId, string behavior, CancellationToken cancellationToken)
+    {
+        await readiness.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var payload = new JsonObject { ["request_id"] = requestId, ["behavior"] = behavior };
+        await server.SendNotificationAsync(PermissionMethod, payload, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

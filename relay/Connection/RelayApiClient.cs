@@ -7,7 +7,7 @@ using Serverless.Relay.Delivery;
 namespace Serverless.Relay.Connection;
 
 /// <summary>Calls the relay API over HTTPS with the relay token.</summary>
-public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IRelayApi
+public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IRelayApi, IChatApi
 {
     public async Task<Uri> NegotiateAsync(CancellationToken cancellationToken)
     {
@@ -69,6 +69,56 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
         await PostAsync("api/relay/ack", request, "ack", cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<JsonObject> ReplyAsync(string? chatId, string text, long? replyTo, string? format, CancellationToken cancellationToken) =>
+        PostAsync("api/relay/telegram/reply", new JsonObject
+        {
+            ["channel"] = settings.Channel,
+            ["chat_id"] = chatId,
+            ["text"] = text,
+            ["reply_to"] = replyTo,
+            ["format"] = format,
+        }, "reply", cancellationToken);
+
+    public Task<JsonObject> ReactAsync(string chatId, long messageId, string emoji, CancellationToken cancellationToken) =>
+        PostAsync("api/relay/telegram/react", new JsonObject
+        {
+            ["channel"] = settings.Channel,
+            ["chat_id"] = chatId,
+            ["message_id"] = messageId,
+            ["emoji"] = emoji,
+        }, "react", cancellationToken);
+
+    public Task<JsonObject> EditAsync(string chatId, long messageId, string text, CancellationToken cancellationToken) =>
+        PostAsync("api/relay/telegram/edit", new JsonObject
+        {
+            ["channel"] = settings.Channel,
+            ["chat_id"] = chatId,
+            ["message_id"] = messageId,
+            ["text"] = text,
+        }, "edit", cancellationToken);
+
+    public Task RequestPermissionAsync(string requestId, string toolName, string description, string inputPreview, CancellationToken cancellationToken) =>
+        PostAsync("api/relay/permission", new JsonObject
+        {
+            ["channel"] = settings.Channel,
+            ["request_id"] = requestId,
+            ["tool_name"] = toolName,
+            ["description"] = description,
+            ["input_preview"] = inputPreview,
+        }, "permission request", cancellationToken);
+
+    public Task<JsonObject> PairAsync(string code, CancellationToken cancellationToken) =>
+        PostAsync("api/relay/pair", new JsonObject { ["channel"] = settings.Channel, ["code"] = code }, "pair", cancellationToken);
+
+    public async Task<JsonObject> CapabilitiesAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl(), $"api/relay/capabilities?channel={Uri.EscapeDataString(settings.Channel)}"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
+        using var response = await SendAsync(request, "capabilities", cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, "capabilities", cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false) ?? [];
+    }
+
     private async Task<JsonObject> PostAsync(string path, JsonObject body, string operation, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUrl(), path))
@@ -112,6 +162,15 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
         if (!response.IsSuccessStatusCode)
         {
             var detail = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                detail = (string?)JsonNode.Parse(detail)?["error"] ?? detail;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // Not our JSON error body; show it as it is.
+            }
+
             throw new RelayApiException(
                 $"the function app at {settings.Url} answered {(int)response.StatusCode} to {operation}: {Clip(detail)}")
             {

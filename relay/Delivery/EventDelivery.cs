@@ -87,7 +87,18 @@ public sealed partial class EventDelivery(
             return;
         }
 
-        await sink.SendAsync(EventTranslator.Translate(relayEvent), cancellationToken).ConfigureAwait(false);
+        if (relayEvent.Attribute("eventtype") == "permission"
+            && relayEvent.Attribute("requestid") is { Length: 5 } requestId
+            && relayEvent.Attribute("behavior") is "allow" or "deny")
+        {
+            // A permission answer from a paired chat goes back to Claude Code as the answer itself.
+            await sink.SendPermissionAsync(requestId, relayEvent.Attribute("behavior")!, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await sink.SendAsync(EventTranslator.Translate(relayEvent), cancellationToken).ConfigureAwait(false);
+        }
+
         delivered.Add(relayEvent.Id);
         recent.Add(relayEvent);
         status.CountDelivered();

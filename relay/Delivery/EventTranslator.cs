@@ -21,6 +21,8 @@ public static class EventTranslator
         ("chatid", "chat_id"),
         ("messageid", "message_id"),
         ("user", "user"),
+        ("replyto", "reply_to"),
+        ("quoted", "quoted"),
     ];
 
     public const int MaxContentLength = 4000;

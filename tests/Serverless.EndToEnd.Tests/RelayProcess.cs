@@ -18,6 +18,7 @@ public sealed class RelayProcess : IAsyncDisposable
 
     private readonly ConcurrentQueue<string> _stderr = new();
     private readonly ConcurrentQueue<JsonObject> _notifications = new();
+    private readonly ConcurrentQueue<JsonObject> _permissions = new();
 
     private RelayProcess()
     {
@@ -26,6 +27,9 @@ public sealed class RelayProcess : IAsyncDisposable
     public McpClient Client { get; private set; } = null!;
 
     public IReadOnlyCollection<JsonObject> Notifications => [.. _notifications];
+
+    /// <summary>The <c>notifications/claude/channel/permission</c> answers received.</summary>
+    public IReadOnlyCollection<JsonObject> PermissionAnswers => [.. _permissions];
 
     public string Stderr => string.Join('\n', _stderr);
 
@@ -63,6 +67,11 @@ public sealed class RelayProcess : IAsyncDisposable
                     new(ChannelMethod, (notification, _) =>
                     {
                         relay._notifications.Enqueue((JsonObject)notification.Params!.DeepClone());
+                        return ValueTask.CompletedTask;
+                    }),
+                    new("notifications/claude/channel/permission", (notification, _) =>
+                    {
+                        relay._permissions.Enqueue((JsonObject)notification.Params!.DeepClone());
                         return ValueTask.CompletedTask;
                     }),
                 ],

@@ -27,7 +27,11 @@ public sealed class RunningFunctionsApp : IAsyncDisposable
         var app = FunctionsApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
-            builder.Logging.ClearProviders();
+            // TEST_APP_LOGS=1 shows the app's own log on the console when a test needs explaining.
+            if (Environment.GetEnvironmentVariable("TEST_APP_LOGS") != "1")
+            {
+                builder.Logging.ClearProviders();
+            }
         }, services);
         await app.StartAsync();
         return new RunningFunctionsApp(app, new Uri(app.Urls.First()));

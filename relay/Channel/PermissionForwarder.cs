@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Relay.Connection;
+
+namespace Serverless.Relay.Channel;
+
+/// <summary>Passes Claude Code's <c>permission_request</c> notifications to the function app, which asks the paired chats.</summary>
+public sealed partial class PermissionForwarder(IChatApi chat, bool enabled)
+{
+    public ILogger Logger { get; set; } = NullLogger.Instance;
+
+    public async ValueTask ForwardAsync(JsonNode? parameters, CancellationToken cancellationToken)
+    {
+        var requestId = (string?)parameters?["request_id"];
+        if (!enabled || string.IsNullOrEmpty(requestId))
+        {
+            LogIgnored(Logger, requestId ?? "(none)");
+            return;
+        }
+
+        try
+        {
+            await chat.RequestPermissionAsync(
+                requestId,
+                (string?)parameters?["tool_name"] ?? "a tool",
+                (string?)parameters?["description"] ?? string.Empty,
+                (string?)parameters?["input_preview"] ?? string.Empty,
+                cancellationToken).ConfigureAwait(false);
+            LogForwarded(Logger, requestId);
+        }
+        catch (RelayApiException ex)
+        {
+            // Claude Code still shows its own prompt in the terminal; the phone just does not get this one.
+            LogFailed(Logger, requestId, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sent permission request {RequestId} to the paired Telegram chats")]
+    private static partial void LogForwarded(ILogger logger, string requestId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Permission request {RequestId} not forwarded: no paired chat was known at start-up")]
+    private static partial void LogIgnored(ILogger logger, string requestId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Permission request {RequestId} could not be sent: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string requestId, string reason);
+}

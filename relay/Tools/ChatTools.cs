@@ -1,0 +1,63 @@
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using ModelContextProtocol;
+using ModelContextProtocol.Server;
+using Serverless.Relay.Connection;
+
+namespace Serverless.Relay.Tools;
+
+/// <summary>Answering on Telegram, as in Anthropic's Telegram channel: reply, react, edit_message.</summary>
+[McpServerToolType]
+[SuppressMessage("Naming", "CA1707", Justification = "Tool arguments use the channel's snake_case names (chat_id, message_id).")]
+public sealed class ChatTools(IChatApi chat)
+{
+    [McpServerTool(Name = "reply")]
+    [Description("Sends a message to a Telegram chat: pass back the chat_id of the channel tag you answer. Without chat_id it goes to the channel's notification chat (for webhook events). Long text is split into several messages.")]
+    public async Task<string> ReplyAsync(
+        [Description("The chat_id attribute of the message you answer.")] string? chat_id,
+        [Description("The text to send.")] string text,
+        [Description("A message_id to reply to, so it shows as a quote.")] long? reply_to = null,
+        [Description("'text' (default) or 'markdownv2' for Telegram MarkdownV2 formatting.")] string? format = null,
+        CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync(() => chat.ReplyAsync(chat_id, text, reply_to, format, cancellationToken));
+        var ids = result["message_ids"]?.AsArray().Select(n => n?.ToString()) ?? [];
+        return $"Sent to chat {result["chat_id"]} as message(s) {string.Join(", ", ids)}.";
+    }
+
+    [McpServerTool(Name = "react")]
+    [Description("Adds an emoji reaction to a Telegram message.")]
+    public async Task<string> ReactAsync(
+        [Description("The chat_id attribute of the message.")] string chat_id,
+        [Description("The message_id attribute of the message.")] long message_id,
+        [Description("One emoji that Telegram allows as a reaction, e.g. 👍 or 👀.")] string emoji,
+        CancellationToken cancellationToken = default)
+    {
+        await CallAsync(() => chat.ReactAsync(chat_id, message_id, emoji, cancellationToken));
+        return $"Reacted {emoji} to message {message_id}.";
+    }
+
+    [McpServerTool(Name = "edit_message")]
+    [Description("Replaces the text of a message this bot sent earlier (for progress updates).")]
+    public async Task<string> EditMessageAsync(
+        [Description("The chat the message is in.")] string chat_id,
+        [Description("The id of the bot's message, as returned by reply.")] long message_id,
+        [Description("The new text (at most 4,096 characters).")] string text,
+        CancellationToken cancellationToken = default)
+    {
+        await CallAsync(() => chat.EditAsync(chat_id, message_id, text, cancellationToken));
+        return $"Edited message {message_id}.";
+    }
+
+    private static async Task<System.Text.Json.Nodes.JsonObject> CallAsync(Func<Task<System.Text.Json.Nodes.JsonObject>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RelayApiException ex)
+        {
+            throw new McpException(ex.Message, ex);
+        }
+    }
+}
