@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Options;
+using Serverless.Functions.Inbox;
+using Serverless.Functions.Telegram;
+using Serverless.Functions.Telegram.Access;
+
+namespace Serverless.EndToEnd.Tests;
+
+/// <summary>The Table Storage access store against Azurite: one-time codes and one-time answers hold with real ETags.</summary>
+[Collection(UsesAzurite.Name)]
+public sealed class TableTelegramAccessStoreTests(AzuriteFixture fixture)
+{
+    private TableTelegramAccessStore Store(params long[] configured)
+    {
+        var options = new TelegramOptions();
+        foreach (var user in configured)
+        {
+            options.AllowedUsers.Add(user);
+        }
+
+        var table = StorageClients.CreateTable(new StorageOptions { ConnectionString = fixture.Azurite.ConnectionString }, "telegram" + Guid.NewGuid().ToString("N")[..8]);
+        return new TableTelegramAccessStore(table, Options.Create(options));
+    }
+
+    [Fact]
+    public async Task Allowed_users_come_from_configuration_and_from_pairing()
+    {
+        var store = Store(7);
+
+        Assert.True(await store.IsAllowedAsync(7, default));
+        Assert.False(await store.IsAllowedAsync(8, default));
+        await store.AllowAsync(8, 8, default);
+        Assert.True(await store.IsAllowedAsync(8, default));
+        Assert.Equal([7L, 8L], (await store.AllowedChatsAsync(default)).Order());
+    }
+
+    [Fact]
+    public async Task A_pairing_code_can_be_taken_once()
+    {
+        var store = Store();
+        var pending = new PendingPairing("ABC234", 9, 9, DateTimeOffset.UtcNow.AddHours(1), 1);
+        await store.SavePendingAsync(pending, default);
+
+        Assert.Equal(pending with { ExpiresAt = (await store.FindPendingForUserAsync(9, default))!.ExpiresAt }, await store.FindPendingForUserAsync(9, default));
+        Assert.Single(await store.PendingAsync(default));
+        Assert.NotNull(await store.TakePendingAsync("ABC234", default));
+        Assert.Null(await store.TakePendingAsync("ABC234", default));
+        Assert.Empty(await store.PendingAsync(default));
+    }
+
+    [Fact]
+    public async Task A_permission_request_is_resolved_once_and_chats_keep_their_channel()
+    {
+        var store = Store();
+        await store.SavePermissionRequestAsync(new PermissionRequestRecord("abcde", "ops", "Bash", "d", "p", [new SentMessage(1, 2)], null), default);
+
+        Assert.True(await store.TryResolvePermissionAsync("abcde", "allow", default));
+        Assert.False(await store.TryResolvePermissionAsync("abcde", "deny", default));
+        Assert.False(await store.TryResolvePermissionAsync("zzzzz", "deny", default));
+        var stored = await store.GetPermissionRequestAsync("abcde", default);
+        Assert.Equal("allow", stored!.Outcome);
+        Assert.Equal(new SentMessage(1, 2), Assert.Single(stored.Messages));
+
+        Assert.Null(await store.ChannelForChatAsync(5, default));
+        await store.BindChatAsync(5, "ops", default);
+        Assert.Equal("ops", await store.ChannelForChatAsync(5, default));
+    }
+}
