@@ -1,5 +1,5 @@
 // The whole cloud side in one deployment:
-//   az deployment group create -g RG -f infra.bicep -p relayToken=... sourceSecrets='{"github":"..."}'
+//   az deployment group create -g RG -f infra.bicep -p relayToken=... sourceSecrets='{"github":"..."}' telegram='{}'
 // Flex Consumption (Linux) runs the custom handler; everything reaches storage and Web PubSub with the
 // app's system-assigned identity, so no storage or Web PubSub key exists in any setting.
 
@@ -35,6 +35,10 @@ param relayToken string
 @description('Webhook secrets by source, e.g. {"github": "...", "pagerduty": "..."}; {} for none.')
 @secure()
 param sourceSecrets object
+
+@description('Telegram bot: {"botToken": "...", "secretToken": "...", "botUsername": "..."} from BotFather and your choice; {} for none.')
+@secure()
+param telegram object
 
 var suffix = uniqueString(resourceGroup().id, namePrefix)
 var storageName = take('${namePrefix}${suffix}', 24)
@@ -230,10 +234,20 @@ var baseSettings = {
   Relay__Tokens__0: relayToken
 }
 
+var sourceSettings = toObject(items(sourceSecrets), s => 'Sources__${s.key}__Secret', s => string(s.value))
+
+var telegramSettings = empty(telegram)
+  ? {}
+  : {
+      Telegram__BotToken: telegram.?botToken ?? ''
+      Telegram__SecretToken: telegram.?secretToken ?? ''
+      Telegram__BotUsername: telegram.?botUsername ?? ''
+    }
+
 resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(baseSettings, toObject(items(sourceSecrets), s => 'Sources__${s.key}__Secret', s => string(s.value)))
+  properties: union(baseSettings, sourceSettings, telegramSettings)
 }
 
 resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [

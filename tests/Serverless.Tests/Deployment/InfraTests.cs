@@ -128,6 +128,7 @@ public sealed class InfraTests(CompiledInfra infra) : IClassFixture<CompiledInfr
 
         Assert.Contains("relayToken", secure);
         Assert.Contains("sourceSecrets", secure);
+        Assert.Contains("telegram", secure);
         Assert.All(secure, name => Assert.Null(parameters[name]!["defaultValue"]));
         foreach (var (name, output) in _template["outputs"]!.AsObject())
         {
@@ -158,7 +159,10 @@ public sealed class InfraTests(CompiledInfra infra) : IClassFixture<CompiledInfr
         Assert.Contains("Storage__ServiceUri", settings, StringComparison.Ordinal);
         Assert.Contains("WebPubSub__Endpoint", settings, StringComparison.Ordinal);
         Assert.Contains("Relay__Tokens__0", settings, StringComparison.Ordinal);
-        Assert.Contains("Sources__", settings, StringComparison.Ordinal);
+        // Secret settings come from the secure parameters, through variables merged into the app settings.
+        Assert.Contains("parameters('sourceSecrets')", Text(_template), StringComparison.Ordinal);
+        Assert.Contains("Sources__", Text(_template), StringComparison.Ordinal);
+        Assert.Contains("Telegram__BotToken", Text(_template), StringComparison.Ordinal);
         Assert.DoesNotContain("AccountKey", settings, StringComparison.Ordinal);
     }
 }
