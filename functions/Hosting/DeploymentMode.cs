@@ -13,7 +13,7 @@ public sealed class DeploymentMode
         DevelopmentStorage = developmentStorage;
     }
 
-    /// <summary>Hosted by the Azure Functions host in Azure (App Service sets WEBSITE_INSTANCE_ID).</summary>
+    /// <summary>Hosted by the Azure Functions host in Azure (App Service sets WEBSITE_INSTANCE_ID and WEBSITE_SITE_NAME).</summary>
     public bool RunsInAzure { get; }
 
     /// <summary>No Web PubSub configured: the app serves the Web PubSub protocol itself.</summary>
@@ -34,7 +34,7 @@ public sealed class DeploymentMode
     public static DeploymentMode FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var runsInAzure = !string.IsNullOrEmpty(configuration["WEBSITE_INSTANCE_ID"]);
+        var runsInAzure = !string.IsNullOrEmpty(configuration["WEBSITE_INSTANCE_ID"]) || !string.IsNullOrEmpty(configuration["WEBSITE_SITE_NAME"]);
         var embeddedWebPubSub = string.IsNullOrWhiteSpace(configuration["WebPubSub:ConnectionString"])
             && string.IsNullOrWhiteSpace(configuration["WebPubSub:Endpoint"]);
         var storageConnection = configuration["Storage:ConnectionString"];

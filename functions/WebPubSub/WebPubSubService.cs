@@ -36,12 +36,8 @@ public sealed class WebPubSubService : IWebPubSubService
     {
         ArgumentException.ThrowIfNullOrEmpty(group);
         ArgumentNullException.ThrowIfNull(json);
-        using var message = _pipeline.CreateMessage();
+        using var message = HubRequest();
         var request = message.Request;
-        request.Method = RequestMethod.Post;
-        request.Uri.Reset(_connection.Endpoint);
-        request.Uri.AppendPath("/api/hubs/", false);
-        request.Uri.AppendPath(_connection.Hub, true);
         request.Uri.AppendPath("/groups/", false);
         request.Uri.AppendPath(group, true);
         request.Uri.AppendPath("/:send", false);
@@ -91,15 +87,23 @@ public sealed class WebPubSubService : IWebPubSubService
         return HmacJwt.Create(claims, key);
     }
 
-    // With Entra ID there is no key to sign with, so the service issues the token (generateToken).
-    private async Task<string> GenerateTokenAsync(string userId, IReadOnlyList<string> groups, TimeSpan lifetime, CancellationToken cancellationToken)
+    /// <summary>A POST to <c>{endpoint}/api/hubs/{hub}</c>, to which the caller appends the operation.</summary>
+    private HttpMessage HubRequest()
     {
-        using var message = _pipeline.CreateMessage();
+        var message = _pipeline.CreateMessage();
         var request = message.Request;
         request.Method = RequestMethod.Post;
         request.Uri.Reset(_connection.Endpoint);
         request.Uri.AppendPath("/api/hubs/", false);
         request.Uri.AppendPath(_connection.Hub, true);
+        return message;
+    }
+
+    // With Entra ID there is no key to sign with, so the service issues the token (generateToken).
+    private async Task<string> GenerateTokenAsync(string userId, IReadOnlyList<string> groups, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        using var message = HubRequest();
+        var request = message.Request;
         request.Uri.AppendPath("/:generateToken", false);
         request.Uri.AppendQuery("userId", userId);
         foreach (var group in groups)

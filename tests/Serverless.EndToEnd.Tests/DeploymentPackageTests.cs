@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 
+using Serverless.Testing;
+
 namespace Serverless.EndToEnd.Tests;
 
 /// <summary>The deployment zip, built once by the documented command.</summary>
@@ -11,16 +13,7 @@ public sealed class PublishedPackage : IAsyncLifetime
 
     public string Zip => Path.Combine(Work, "functions.zip");
 
-    public static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Serverless.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir!.FullName;
-    }
+    public static string RepositoryRoot() => Repository.Root;
 
     public async Task InitializeAsync()
     {

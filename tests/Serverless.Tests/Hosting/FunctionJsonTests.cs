@@ -12,16 +12,7 @@ namespace Serverless.Tests.Hosting;
 /// </summary>
 public class FunctionJsonTests
 {
-    internal static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Serverless.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Serverless.sln not found above the test directory.");
-    }
+    internal static string RepositoryRoot() => Repository.Root;
 
     private static Dictionary<string, (string Route, string[] Methods)> FunctionJsonRoutes()
     {
