@@ -9,9 +9,3 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public Task DisposeAsync() => Azurite.DisposeAsync().AsTask();
 }
-
-[CollectionDefinition(Name)]
-public sealed class UsesAzurite : ICollectionFixture<AzuriteFixture>
-{
-    public const string Name = "Azurite";
-}

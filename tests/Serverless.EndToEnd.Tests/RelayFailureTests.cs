@@ -6,6 +6,7 @@ using Serverless.Testing;
 namespace Serverless.EndToEnd.Tests;
 
 /// <summary>What the relay does when things are wrong: say so on stderr, keep retrying, keep the MCP session.</summary>
+[Collection(RunsAlone.Name)]
 public class RelayFailureTests
 {
     private static Uri ClosedPortUrl()

@@ -109,7 +109,7 @@ public sealed class StorageQueueEventInboxTests(AzuriteFixture fixture)
 
         var id = await Webhook.PostAcceptedAsync(http, "big-event", new { title = "core dump attached", dump = new string('z', 300 * 1024) });
 
-        Assert.True(await RelayProcess.EventuallyAsync(() => relay.Notifications.Count >= 1, TimeSpan.FromSeconds(10)), relay.Stderr);
+        Assert.True(await RelayProcess.EventuallyAsync(() => relay.Notifications.Count >= 1, TimeSpan.FromSeconds(30)), relay.Stderr);
         var notification = Assert.Single(relay.Notifications);
         Assert.Contains("core dump attached", (string)notification["content"]!, StringComparison.Ordinal);
         Assert.True(((string)notification["content"]!).Length < 2000);

@@ -109,7 +109,7 @@ public sealed partial class TelegramTests : IAsyncLifetime
         using var response = await PostUpdateAsync(Message(Owner, "the deploy failed, look at it", 42, "owner"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(await RelayProcess.EventuallyAsync(() => relay.Notifications.Count == 1, TimeSpan.FromSeconds(10)), relay.Stderr);
+        Assert.True(await RelayProcess.EventuallyAsync(() => relay.Notifications.Count == 1, TimeSpan.FromSeconds(30)), relay.Stderr);
         var notification = relay.Notifications.Single();
         var meta = notification["meta"]!;
         Assert.Equal("the deploy failed, look at it", (string?)notification["content"]);
@@ -268,7 +268,7 @@ public sealed partial class TelegramTests : IAsyncLifetime
             ["input_preview"] = "dotnet test",
         });
 
-        Assert.True(await RelayProcess.EventuallyAsync(() => _telegram.Sent().Any(m => ((string?)m["text"])?.Contains("Bash", StringComparison.Ordinal) == true), TimeSpan.FromSeconds(10)), relay.Stderr);
+        Assert.True(await RelayProcess.EventuallyAsync(() => _telegram.Sent().Any(m => ((string?)m["text"])?.Contains("Bash", StringComparison.Ordinal) == true), TimeSpan.FromSeconds(30)), relay.Stderr);
         var ask = _telegram.Sent().Single(m => ((string?)m["text"])!.Contains("Bash", StringComparison.Ordinal));
         Assert.Equal(Owner, (long)ask["chat_id"]!);
         var buttons = ask["reply_markup"]!["inline_keyboard"]!.AsArray().SelectMany(row => row!.AsArray()).Select(b => (string)b!["callback_data"]!).ToList();
@@ -286,7 +286,7 @@ public sealed partial class TelegramTests : IAsyncLifetime
         {
         }
 
-        Assert.True(await RelayProcess.EventuallyAsync(() => relay.PermissionAnswers.Count == 1, TimeSpan.FromSeconds(10)), relay.Stderr);
+        Assert.True(await RelayProcess.EventuallyAsync(() => relay.PermissionAnswers.Count == 1, TimeSpan.FromSeconds(30)), relay.Stderr);
         var answer = relay.PermissionAnswers.Single();
         Assert.Equal("abcde", (string?)answer["request_id"]);
         Assert.Equal("allow", (string?)answer["behavior"]);
@@ -316,13 +316,13 @@ public sealed partial class TelegramTests : IAsyncLifetime
             ["description"] = "Edit README.md",
             ["input_preview"] = "...",
         });
-        Assert.True(await RelayProcess.EventuallyAsync(() => _telegram.Sent().Count > 0, TimeSpan.FromSeconds(10)), relay.Stderr);
+        Assert.True(await RelayProcess.EventuallyAsync(() => _telegram.Sent().Count > 0, TimeSpan.FromSeconds(30)), relay.Stderr);
 
         using (await PostUpdateAsync(Message(Owner, "No QWERT", 78)))
         {
         }
 
-        Assert.True(await RelayProcess.EventuallyAsync(() => relay.PermissionAnswers.Count == 1, TimeSpan.FromSeconds(10)), relay.Stderr);
+        Assert.True(await RelayProcess.EventuallyAsync(() => relay.PermissionAnswers.Count == 1, TimeSpan.FromSeconds(30)), relay.Stderr);
         Assert.Equal("deny", (string?)relay.PermissionAnswers.Single()["behavior"]);
     }
 

@@ -57,7 +57,7 @@ public sealed class WebhookToChannelTests : IAsyncLifetime
         var id = await PostWebhookAsync("ops", new { title = "Deploy failed", env = "prod" });
         await PostWebhookAsync("elsewhere", new { title = "not for this relay" });
 
-        Assert.True(await RelayProcess.EventuallyAsync(() => relay.Notifications.Count >= 1, TimeSpan.FromSeconds(10)), relay.Stderr);
+        Assert.True(await RelayProcess.EventuallyAsync(() => relay.Notifications.Count >= 1, TimeSpan.FromSeconds(30)), relay.Stderr);
         await Task.Delay(1500);
         var notification = Assert.Single(relay.Notifications);
         var content = (string)notification["content"]!;
