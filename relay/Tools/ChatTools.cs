@@ -14,8 +14,8 @@ public sealed class ChatTools(IChatApi chat)
     [McpServerTool(Name = "reply")]
     [Description("Sends a message to a Telegram chat: pass back the chat_id of the channel tag you answer. Without chat_id it goes to the channel's notification chat (for webhook events). Long text is split into several messages.")]
     public async Task<string> ReplyAsync(
-        [Description("The chat_id attribute of the message you answer.")] string? chat_id,
         [Description("The text to send.")] string text,
+        [Description("The chat_id attribute of the message you answer; omit it for the channel's notification chat.")] string? chat_id = null,
         [Description("A message_id to reply to, so it shows as a quote.")] long? reply_to = null,
         [Description("'text' (default) or 'markdownv2' for Telegram MarkdownV2 formatting.")] string? format = null,
         CancellationToken cancellationToken = default)

@@ -33,6 +33,8 @@ public sealed partial class TelegramTests : IAsyncLifetime
                 ["Telegram:ApiBaseUrl"] = _telegram.BaseUrl.ToString(),
                 ["Telegram:AllowedUsers:0"] = Owner.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Telegram:BotUsername"] = "claude_bot",
+                ["Telegram:AllowedGroups:0"] = "-100123",
+                ["Telegram:NotificationChats:default"] = "555",
             },
             services => services.AddSingleton<TimeProvider>(_clock));
         _http = _app.CreateClient();
@@ -324,6 +326,67 @@ public sealed partial class TelegramTests : IAsyncLifetime
 
         Assert.True(await RelayProcess.EventuallyAsync(() => relay.PermissionAnswers.Count == 1, TimeSpan.FromSeconds(30)), relay.Stderr);
         Assert.Equal("deny", (string?)relay.PermissionAnswers.Single()["behavior"]);
+    }
+
+    [Fact]
+    public async Task A_chat_switches_channel_with_a_command()
+    {
+        using (await PostUpdateAsync(Message(Owner, "/channel ops", 30)))
+        {
+        }
+
+        Assert.Contains("channel 'ops'", (string)_telegram.Sent()[^1]["text"]!, StringComparison.Ordinal);
+        using (await PostUpdateAsync(Message(Owner, "for ops", 31)))
+        {
+        }
+
+        Assert.Equal(1, Inbox.Count("ops"));
+        Assert.Equal(0, Inbox.Count("default"));
+    }
+
+    [Fact]
+    public async Task In_an_allowed_group_only_allowed_members_who_mention_the_bot_get_through()
+    {
+        static JsonObject GroupMessage(long group, long from, string text, long id) => new()
+        {
+            ["message"] = new JsonObject
+            {
+                ["message_id"] = id,
+                ["from"] = new JsonObject { ["id"] = from, ["is_bot"] = false, ["first_name"] = "M" },
+                ["chat"] = new JsonObject { ["id"] = group, ["type"] = "supergroup" },
+                ["text"] = text,
+            },
+        };
+
+        foreach (var update in new[]
+        {
+            GroupMessage(-100123, Owner, "no mention here", 1),
+            GroupMessage(-100123, 999, "@claude_bot from a stranger", 2),
+            GroupMessage(-100999, Owner, "@claude_bot in a group that is not allowed", 3),
+            GroupMessage(-100123, Owner, "@claude_bot please look at the build", 4),
+        })
+        {
+            using var response = await PostUpdateAsync(update);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var stored = Assert.Single((await Inbox.ReceiveAsync("default", 10, TimeSpan.FromMinutes(1), default)).Items).Event;
+        Assert.Equal("-100123", stored.ChatId);
+        Assert.Contains("please look at the build", stored.Summary, StringComparison.Ordinal);
+        Assert.Empty(_telegram.Sent());
+    }
+
+    [Fact]
+    public async Task A_reply_without_chat_id_goes_to_the_channels_notification_chat()
+    {
+        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", "dev-relay-token");
+
+        var result = await relay.Client.CallToolAsync("reply", new Dictionary<string, object?> { ["text"] = "CI is green again.", ["format"] = "markdownv2" });
+
+        Assert.NotEqual(true, result.IsError);
+        var sent = Assert.Single(_telegram.Sent());
+        Assert.Equal(555, (long)sent["chat_id"]!);
+        Assert.Equal("MarkdownV2", (string?)sent["parse_mode"]);
     }
 
     [GeneratedRegex(@"relay pair ([A-Z2-9]{6})")]
