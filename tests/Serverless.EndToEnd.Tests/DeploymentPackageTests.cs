@@ -13,8 +13,6 @@ public sealed class PublishedPackage : IAsyncLifetime
 
     public string Zip => Path.Combine(Work, "functions.zip");
 
-    public static string RepositoryRoot() => Repository.Root;
-
     public async Task InitializeAsync()
     {
         // A separate artifacts path keeps this publish (and its restore) away from the tree the tests run from.
@@ -22,7 +20,7 @@ public sealed class PublishedPackage : IAsyncLifetime
         {
             ArgumentList =
             {
-                "publish", Path.Combine(RepositoryRoot(), "functions"), "-c", "Release",
+                "publish", Path.Combine(Repository.Root, "functions"), "-c", "Release",
                 "-p:PackageDeployment=true", $"-p:DeploymentZip={Zip}", "--artifacts-path", Path.Combine(Work, "artifacts"),
             },
             RedirectStandardOutput = true,
@@ -48,7 +46,6 @@ public sealed class DeploymentPackageTests(PublishedPackage package) : IClassFix
     private readonly string _zip = package.Zip;
     private readonly string _work = package.Work;
 
-    private static string RepositoryRoot() => PublishedPackage.RepositoryRoot();
 
     [Fact]
     public void The_zip_has_host_json_and_one_folder_per_function_at_its_root()
@@ -57,7 +54,7 @@ public sealed class DeploymentPackageTests(PublishedPackage package) : IClassFix
         var names = zip.Entries.Select(e => e.FullName.Replace('\\', '/')).ToHashSet();
 
         Assert.Contains("host.json", names);
-        var functions = Directory.GetDirectories(Path.Combine(RepositoryRoot(), "functions", "triggers")).Select(Path.GetFileName).ToList();
+        var functions = Directory.GetDirectories(Path.Combine(Repository.Root, "functions", "triggers")).Select(Path.GetFileName).ToList();
         Assert.NotEmpty(functions);
         Assert.All(functions, f => Assert.Contains($"{f}/function.json", names));
         Assert.DoesNotContain(names, n => n.StartsWith("triggers/", StringComparison.Ordinal));

@@ -116,17 +116,11 @@ public sealed class DurableInboxTests(AzuriteFixture fixture, ITestOutputHelper 
             ids.Add(await Webhook.PostAcceptedAsync(http, "crash-before", new { title = $"event {i}" }));
         }
 
-        var stateFile = Path.Combine(Path.GetTempPath(), $"relay-test-{Guid.NewGuid():N}.delivered");
+        var stateFile = RelayProcess.NewStateFile();
         // A relay whose MCP client never initialises: it receives the backlog (hiding it for the
         // visibility timeout) but cannot show it, and is then killed.
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { RelayProcess.RelayAssembly, "--url", app.BaseUrl.ToString(), "--channel", "crash-before", "--state-file", stateFile, "--visibility-timeout", "5", "--poll-interval", "1" },
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["RELAY_TOKEN"] = "dev-relay-token";
+        var start = RelayProcess.StartInfo(
+            "dev-relay-token", "--url", app.BaseUrl.ToString(), "--channel", "crash-before", "--state-file", stateFile, "--visibility-timeout", "5", "--poll-interval", "1");
         using (var doomed = Process.Start(start)!)
         {
             var stderr = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -159,7 +153,7 @@ public sealed class DurableInboxTests(AzuriteFixture fixture, ITestOutputHelper 
             return new SwitchableAckInbox(inner, acks);
         }));
         using var http = app.CreateClient();
-        var stateFile = Path.Combine(Path.GetTempPath(), $"relay-test-{Guid.NewGuid():N}.delivered");
+        var stateFile = RelayProcess.NewStateFile();
         acks.Enabled = false;
 
         var first = await RelayProcess.StartAsync(app.BaseUrl, "crash-after", "dev-relay-token", stateFile, "--visibility-timeout", "5", "--poll-interval", "1");

@@ -53,15 +53,7 @@ public class RelayFailureTests
     [Fact]
     public async Task Without_a_token_the_relay_exits_with_a_clear_message_and_nothing_on_stdout()
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { RelayProcess.RelayAssembly, "--url", "http://127.0.0.1:9" },
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            RedirectStandardInput = true,
-        };
-        start.Environment.Remove("RELAY_TOKEN");
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(RelayProcess.StartInfo(null, "--url", "http://127.0.0.1:9"))!;
 
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -79,15 +71,8 @@ public class RelayFailureTests
     {
         await using var app = await RunningFunctionsApp.StartAsync();
         var url = reachable ? app.BaseUrl : ClosedPortUrl();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { RelayProcess.RelayAssembly, "--url", url.ToString(), "--channel", "ops", "--state-file", Path.Combine(Path.GetTempPath(), $"relay-test-{Guid.NewGuid():N}.delivered") },
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            RedirectStandardInput = true,
-        };
-        start.Environment["RELAY_TOKEN"] = "dev-relay-token";
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(RelayProcess.StartInfo(
+            "dev-relay-token", "--url", url.ToString(), "--channel", "ops", "--state-file", RelayProcess.NewStateFile()))!;
         var stderr = process.StandardError.ReadToEndAsync();
 
         await process.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");

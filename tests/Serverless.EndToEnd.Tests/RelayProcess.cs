@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.RegularExpressions;
@@ -45,7 +46,7 @@ public sealed class RelayProcess : IAsyncDisposable
     public static async Task<RelayProcess> StartAsync(Uri url, string channel, string token, string? stateFile = null, params string[] extraArguments)
     {
         var relay = new RelayProcess();
-        stateFile ??= Path.Combine(Path.GetTempPath(), $"relay-test-{Guid.NewGuid():N}.delivered");
+        stateFile ??= NewStateFile();
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
             Name = "relay",
@@ -81,6 +82,39 @@ public sealed class RelayProcess : IAsyncDisposable
         relay.Client = await McpClient.CreateAsync(transport, options, cancellationToken: timeout.Token);
         return relay;
     }
+
+    /// <summary>
+    /// A bare relay process with redirected stdio, for tests that drive the protocol by hand or need
+    /// the process itself; <paramref name="token"/> null starts it without RELAY_TOKEN.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string? token, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(RelayAssembly);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (token is null)
+        {
+            start.Environment.Remove("RELAY_TOKEN");
+        }
+        else
+        {
+            start.Environment["RELAY_TOKEN"] = token;
+        }
+
+        return start;
+    }
+
+    /// <summary>A state file of its own for one relay run.</summary>
+    public static string NewStateFile() => Path.Combine(Path.GetTempPath(), $"relay-test-{Guid.NewGuid():N}.delivered");
 
     /// <summary>Waits until <paramref name="condition"/> holds or the time is up; returns whether it held.</summary>
     public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan within)

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Reflection;
 
+using Serverless.Testing;
+
 namespace Serverless.Tests.Deployment;
 
 /// <summary>The Bicep CLI from the Azure.Bicep.CommandLine.linux-x64 package the build restored.</summary>
@@ -28,7 +30,7 @@ public static class BicepCli
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Hosting.FunctionJsonTests.RepositoryRoot(),
+            WorkingDirectory = Repository.Root,
         };
         foreach (var argument in arguments)
         {

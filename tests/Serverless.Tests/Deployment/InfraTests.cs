@@ -2,6 +2,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Serverless.Testing;
+
 namespace Serverless.Tests.Deployment;
 
 /// <summary>infra.bicep compiled once by the real Bicep CLI, shared by the tests that read the ARM template.</summary>
@@ -26,7 +28,7 @@ public sealed class CompiledInfra : IAsyncLifetime
 /// <summary>infra.bicep through the real Bicep compiler and linter, and the ARM template it compiles to.</summary>
 public sealed class InfraTests(CompiledInfra infra) : IClassFixture<CompiledInfra>
 {
-    private static readonly string Root = Hosting.FunctionJsonTests.RepositoryRoot();
+    private static readonly string Root = Repository.Root;
     private static readonly JsonSerializerOptions Raw = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly JsonObject _template = infra.Template;
 

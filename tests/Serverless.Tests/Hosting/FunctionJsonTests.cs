@@ -12,14 +12,12 @@ namespace Serverless.Tests.Hosting;
 /// </summary>
 public class FunctionJsonTests
 {
-    internal static string RepositoryRoot() => Repository.Root;
-
     private static Dictionary<string, (string Route, string[] Methods)> FunctionJsonRoutes()
     {
-        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "host.json")))!;
+        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "host.json")))!;
         var prefix = (string?)host["extensions"]?["http"]?["routePrefix"] ?? "api";
         var result = new Dictionary<string, (string, string[])>(StringComparer.Ordinal);
-        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot(), "functions", "triggers"), "function.json", SearchOption.AllDirectories))
+        foreach (var file in Directory.GetFiles(Path.Combine(Repository.Root, "functions", "triggers"), "function.json", SearchOption.AllDirectories))
         {
             var name = Path.GetFileName(Path.GetDirectoryName(file))!;
             var trigger = JsonNode.Parse(File.ReadAllText(file))!["bindings"]!.AsArray()
@@ -70,7 +68,7 @@ public class FunctionJsonTests
     [Fact]
     public void Host_json_is_a_custom_handler_that_forwards_http_requests()
     {
-        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "host.json")))!;
+        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "host.json")))!;
 
         Assert.Equal("2.0", (string?)host["version"]);
         Assert.True((bool?)host["customHandler"]!["enableForwardingHttpRequest"]);
