@@ -9,7 +9,14 @@ public static class BearerToken
     public static string? FromRequest(HttpRequest request, bool allowQueryCode)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var header = request.Headers[HeaderNames.Authorization].ToString();
+        return From(request.Headers, allowQueryCode ? request.Query : null);
+    }
+
+    /// <summary>The bearer token, else (when <paramref name="query"/> is given) <c>?code=</c>; null when neither is there.</summary>
+    public static string? From(IHeaderDictionary headers, IQueryCollection? query)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        var header = headers[HeaderNames.Authorization].ToString();
         const string Prefix = "Bearer ";
         if (header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
         {
@@ -17,7 +24,7 @@ public static class BearerToken
             return token.Length == 0 ? null : token;
         }
 
-        if (allowQueryCode && request.Query.TryGetValue("code", out var code) && !string.IsNullOrEmpty(code))
+        if (query is not null && query.TryGetValue("code", out var code) && !string.IsNullOrEmpty(code))
         {
             return code.ToString();
         }

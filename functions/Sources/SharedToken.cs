@@ -12,13 +12,12 @@ public static class SharedToken
     public static bool Matches(WebhookDelivery delivery, string secret, params string[] headers)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        var authorization = delivery.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            && SecretComparer.Matches(authorization[7..].Trim(), secret))
+        if (SecretComparer.Matches(BearerToken.From(delivery.Headers, query: null), secret))
         {
             return true;
         }
 
+        var authorization = delivery.Headers.Authorization.ToString();
         if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) && TryDecodeBasic(authorization[6..].Trim(), out var user, out var password)
             && (SecretComparer.Matches(password, secret) || SecretComparer.Matches($"{user}:{password}", secret)))
         {

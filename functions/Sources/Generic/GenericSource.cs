@@ -20,25 +20,29 @@ public sealed partial class GenericSource : IWebhookSource
     public bool Verify(WebhookDelivery delivery, string secret, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        var presented = BearerTokenFromHeaders(delivery) ?? delivery.Query["code"].ToString();
-        return SecretComparer.Matches(presented, secret);
+        return SecretComparer.Matches(BearerToken.From(delivery.Headers, delivery.Query), secret);
     }
 
     public SourceOutcome Normalize(WebhookDelivery delivery)
     {
         ArgumentNullException.ThrowIfNull(delivery);
+        var deliveryId = delivery.Headers["Idempotency-Key"].ToString();
+        return Normalize(delivery, "Webhook", _ => delivery.Headers["X-Event-Type"].ToString(), string.IsNullOrEmpty(deliveryId) ? null : deliveryId);
+    }
+
+    /// <summary>
+    /// The generic reading of a body, shared with senders that only differ in where the event type
+    /// and the delivery id come from (Standard Webhooks).
+    /// </summary>
+    /// <param name="label">How the summary names the delivery (<c>Webhook</c>, <c>Standard webhook</c>).</param>
+    /// <param name="eventTypeOf">The sender's event type, given the parsed JSON body (null for text); unsafe values become <c>webhook</c>.</param>
+    internal static SourceOutcome Normalize(WebhookDelivery delivery, string label, Func<JsonNode?, string?> eventTypeOf, string? deliveryId)
+    {
         if (delivery.Body.IsEmpty)
         {
             return new SourceOutcome.Invalid("The body is empty.");
         }
 
-        var eventType = delivery.Headers["X-Event-Type"].ToString();
-        if (!EventTypePattern().IsMatch(eventType))
-        {
-            eventType = "webhook";
-        }
-
-        var deliveryId = delivery.Headers["Idempotency-Key"].ToString();
         var mediaType = delivery.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
         var looksJson = mediaType is "application/json" || (mediaType?.EndsWith("+json", StringComparison.Ordinal) ?? false);
         JsonNode? json = null;
@@ -78,7 +82,8 @@ public sealed partial class GenericSource : IWebhookSource
             text = body.Trim();
         }
 
-        var summary = $"Webhook ({eventType}) on channel {delivery.Channel}:\n{Truncate(text, MaxSummaryChars)}";
+        var eventType = eventTypeOf(json) is { } candidate && IsSafeEventType(candidate) ? candidate : "webhook";
+        var summary = $"{label} ({eventType}) on channel {delivery.Channel}:\n{Truncate(text, MaxSummaryChars)}";
         var severity = json is JsonObject o
             ? SeverityFields.Select(f => Severity.Normalize(Json.Text(o, f))).FirstOrDefault(v => v is not null)
             : null;
@@ -88,17 +93,10 @@ public sealed partial class GenericSource : IWebhookSource
             Summary = summary,
             Trust = TrustLevel.ThirdParty,
             Severity = severity ?? Severity.Info,
-            DeliveryId = string.IsNullOrEmpty(deliveryId) ? null : deliveryId,
+            DeliveryId = deliveryId,
             Data = json ?? JsonValue.Create(text),
             DataContentType = json is not null ? "application/json" : "text/plain",
         });
-    }
-
-    private static string? BearerTokenFromHeaders(WebhookDelivery delivery)
-    {
-        var header = delivery.Headers.Authorization.ToString();
-        const string Prefix = "Bearer ";
-        return header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? header[Prefix.Length..].Trim() : null;
     }
 
     private static string DescribeJson(JsonNode json)
@@ -142,7 +140,7 @@ public sealed partial class GenericSource : IWebhookSource
         value.Length <= max ? value : string.Concat(value.AsSpan(0, max - 1), "…");
 
     /// <summary>Event types go into meta, so only identifier-like values are taken from a sender.</summary>
-    public static bool IsSafeEventType(string? value) => value is not null && EventTypePattern().IsMatch(value);
+    private static bool IsSafeEventType(string? value) => value is not null && EventTypePattern().IsMatch(value);
 
     [GeneratedRegex("^[A-Za-z0-9_.:-]{1,64}$")]
     private static partial Regex EventTypePattern();

@@ -13,7 +13,6 @@ public sealed class StandardWebhooksSource : IWebhookSource
 {
     public const string SourceName = "standard";
     private static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
-    private readonly GenericSource _generic = new();
 
     public string Name => SourceName;
 
@@ -60,17 +59,6 @@ public sealed class StandardWebhooksSource : IWebhookSource
     public SourceOutcome Normalize(WebhookDelivery delivery)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        var type = Json.Text(Json.Parse(delivery.Body), "type") is { } t && GenericSource.IsSafeEventType(t) ? t : "webhook";
-        return _generic.Normalize(delivery) switch
-        {
-            SourceOutcome.Accepted accepted => new SourceOutcome.Accepted(accepted.Draft with
-            {
-                EventType = type,
-                Summary = accepted.Draft.Summary.Replace($"Webhook ({accepted.Draft.EventType})", $"Standard webhook ({type})", StringComparison.Ordinal),
-                DeliveryId = delivery.Headers["webhook-id"].ToString(),
-                ContentKey = null,
-            }),
-            var other => other,
-        };
+        return GenericSource.Normalize(delivery, "Standard webhook", json => Json.Text(json, "type"), delivery.Headers["webhook-id"].ToString());
     }
 }
