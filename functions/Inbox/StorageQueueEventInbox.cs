@@ -23,8 +23,8 @@ public sealed partial class StorageQueueEventInbox(
     // A message that must wait for a relay for however long it takes never expires.
     private static readonly TimeSpan NeverExpire = TimeSpan.FromSeconds(-1);
     private const int MaxMessagesPerReceive = 32;
-    private readonly ConcurrentDictionary<string, Task<QueueClient>> _ready = new(StringComparer.Ordinal);
-    private Task? _containerReady;
+    private readonly ConcurrentDictionary<string, (QueueClient Client, CreateOnce Created)> _queues = new(StringComparer.Ordinal);
+    private readonly CreateOnce _container = new(() => payloads.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None));
 
     public async Task<string> StoreAsync(ChannelEvent channelEvent, CancellationToken cancellationToken)
     {
@@ -32,7 +32,7 @@ public sealed partial class StorageQueueEventInbox(
         var json = LargePayloads.Serialize(channelEvent);
         if (json.Length > options.Value.MaxInlineBytes)
         {
-            await EnsureContainerAsync(cancellationToken);
+            await _container.EnsureAsync(cancellationToken);
             await payloads.GetBlobClient(BlobName(channelEvent.Channel, channelEvent.Id))
                 .UploadAsync(BinaryData.FromBytes(json), overwrite: true, cancellationToken);
             json = LargePayloads.Serialize(LargePayloads.WithoutPayload(channelEvent));
@@ -122,36 +122,13 @@ public sealed partial class StorageQueueEventInbox(
 
     private async Task<QueueClient> QueueAsync(string name, CancellationToken cancellationToken)
     {
-        var task = _ready.GetOrAdd(name, async n =>
+        var queue = _queues.GetOrAdd(name, n =>
         {
             var client = queues.GetQueueClient(n);
-            await client.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
-            return client;
+            return (client, new CreateOnce(() => client.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None)));
         });
-        try
-        {
-            return await task.WaitAsync(cancellationToken);
-        }
-        catch (Exception) when (task.IsFaulted || task.IsCanceled)
-        {
-            // Storage was down when the queue was first used: the next call tries again.
-            _ready.TryRemove(new KeyValuePair<string, Task<QueueClient>>(name, task));
-            throw;
-        }
-    }
-
-    private async Task EnsureContainerAsync(CancellationToken cancellationToken)
-    {
-        var task = _containerReady ??= payloads.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
-        try
-        {
-            await task.WaitAsync(cancellationToken);
-        }
-        catch (Exception) when (task.IsFaulted || task.IsCanceled)
-        {
-            _containerReady = null;
-            throw;
-        }
+        await queue.Created.EnsureAsync(cancellationToken);
+        return queue.Client;
     }
 
     private static string BlobName(string channel, string eventId) => $"{channel}/{eventId}.json";

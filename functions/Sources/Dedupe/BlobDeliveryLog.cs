@@ -4,6 +4,7 @@ using System.Text;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Serverless.Functions.Inbox;
 
 namespace Serverless.Functions.Sources.Dedupe;
 
@@ -14,11 +15,11 @@ namespace Serverless.Functions.Sources.Dedupe;
 public sealed class BlobDeliveryLog(BlobContainerClient container, TimeProvider timeProvider) : IDeliveryLog
 {
     private const string ExpiresKey = "expires";
-    private Task? _ready;
+    private readonly CreateOnce _container = new(() => container.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None));
 
     public async Task<bool> SeenAsync(string source, string channel, string key, CancellationToken cancellationToken)
     {
-        await EnsureContainerAsync(cancellationToken);
+        await _container.EnsureAsync(cancellationToken);
         try
         {
             var properties = await container.GetBlobClient(Name(source, channel, key)).GetPropertiesAsync(cancellationToken: cancellationToken);
@@ -34,26 +35,12 @@ public sealed class BlobDeliveryLog(BlobContainerClient container, TimeProvider 
 
     public async Task RecordAsync(string source, string channel, string key, TimeSpan retention, CancellationToken cancellationToken)
     {
-        await EnsureContainerAsync(cancellationToken);
+        await _container.EnsureAsync(cancellationToken);
         var expires = (timeProvider.GetUtcNow() + retention).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         await container.GetBlobClient(Name(source, channel, key)).UploadAsync(
             BinaryData.Empty,
             new BlobUploadOptions { Metadata = new Dictionary<string, string> { [ExpiresKey] = expires } },
             cancellationToken);
-    }
-
-    private async Task EnsureContainerAsync(CancellationToken cancellationToken)
-    {
-        var task = _ready ??= container.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
-        try
-        {
-            await task.WaitAsync(cancellationToken);
-        }
-        catch (Exception) when (task.IsFaulted || task.IsCanceled)
-        {
-            _ready = null;
-            throw;
-        }
     }
 
     private static string Name(string source, string channel, string key) =>

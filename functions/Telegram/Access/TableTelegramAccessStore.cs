@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Inbox;
 
 namespace Serverless.Functions.Telegram.Access;
 
@@ -13,14 +14,14 @@ public sealed class TableTelegramAccessStore(TableClient table, IOptions<Telegra
     private const string Pending = "pending";
     private const string Chat = "chat";
     private const string Permission = "perm";
-    private Task? _ready;
+    private readonly CreateOnce _table = new(() => table.CreateIfNotExistsAsync(CancellationToken.None));
 
     public async Task<bool> IsAllowedAsync(long userId, CancellationToken cancellationToken) =>
         options.Value.AllowedUsers.Contains(userId) || await GetAsync(Allow, Key(userId), cancellationToken) is not null;
 
     public async Task AllowAsync(long userId, long chatId, CancellationToken cancellationToken)
     {
-        await ReadyAsync(cancellationToken);
+        await _table.EnsureAsync(cancellationToken);
         await table.UpsertEntityAsync(new TableEntity(Allow, Key(userId)) { ["ChatId"] = chatId }, TableUpdateMode.Replace, cancellationToken);
     }
 
@@ -44,7 +45,7 @@ public sealed class TableTelegramAccessStore(TableClient table, IOptions<Telegra
     public async Task SavePendingAsync(PendingPairing pending, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pending);
-        await ReadyAsync(cancellationToken);
+        await _table.EnsureAsync(cancellationToken);
         var entity = new TableEntity(Pending, pending.Code)
         {
             ["UserId"] = pending.UserId,
@@ -81,14 +82,14 @@ public sealed class TableTelegramAccessStore(TableClient table, IOptions<Telegra
 
     public async Task BindChatAsync(long chatId, string channel, CancellationToken cancellationToken)
     {
-        await ReadyAsync(cancellationToken);
+        await _table.EnsureAsync(cancellationToken);
         await table.UpsertEntityAsync(new TableEntity(Chat, Key(chatId)) { ["Channel"] = channel }, TableUpdateMode.Replace, cancellationToken);
     }
 
     public async Task SavePermissionRequestAsync(PermissionRequestRecord request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await ReadyAsync(cancellationToken);
+        await _table.EnsureAsync(cancellationToken);
         var entity = new TableEntity(Permission, request.RequestId)
         {
             ["Channel"] = request.Channel,
@@ -140,14 +141,14 @@ public sealed class TableTelegramAccessStore(TableClient table, IOptions<Telegra
 
     private async Task<TableEntity?> GetAsync(string partition, string row, CancellationToken cancellationToken)
     {
-        await ReadyAsync(cancellationToken);
+        await _table.EnsureAsync(cancellationToken);
         var response = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
         return response.HasValue ? response.Value : null;
     }
 
     private async Task<List<TableEntity>> QueryAsync(string partition, CancellationToken cancellationToken)
     {
-        await ReadyAsync(cancellationToken);
+        await _table.EnsureAsync(cancellationToken);
         var entities = new List<TableEntity>();
         await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, cancellationToken: cancellationToken))
         {
@@ -155,19 +156,5 @@ public sealed class TableTelegramAccessStore(TableClient table, IOptions<Telegra
         }
 
         return entities;
-    }
-
-    private async Task ReadyAsync(CancellationToken cancellationToken)
-    {
-        var task = _ready ??= table.CreateIfNotExistsAsync(CancellationToken.None);
-        try
-        {
-            await task.WaitAsync(cancellationToken);
-        }
-        catch (Exception) when (task.IsFaulted || task.IsCanceled)
-        {
-            _ready = null;
-            throw;
-        }
     }
 }
