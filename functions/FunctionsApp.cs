@@ -12,18 +12,8 @@ using Serverless.Functions.Inbox;
 using Serverless.Functions.Publishing;
 using Serverless.Functions.Relay;
 using Serverless.Functions.Sources;
-using Serverless.Functions.Sources.Alertmanager;
-using Serverless.Functions.Sources.AzureMonitor;
-using Serverless.Functions.Sources.Datadog;
 using Serverless.Functions.Sources.Dedupe;
 using Serverless.Functions.Sources.Filters;
-using Serverless.Functions.Sources.Generic;
-using Serverless.Functions.Sources.GitHub;
-using Serverless.Functions.Sources.GitLab;
-using Serverless.Functions.Sources.Grafana;
-using Serverless.Functions.Sources.PagerDuty;
-using Serverless.Functions.Sources.Sentry;
-using Serverless.Functions.Sources.StandardWebhooks;
 using Serverless.Functions.Telegram;
 using Serverless.Functions.Telegram.Access;
 using Serverless.Functions.WebPubSub;
@@ -103,19 +93,7 @@ public static class FunctionsApp
 
     private static void AddSources(IServiceCollection services, DeploymentMode mode)
     {
-        IWebhookSource[] sources =
-        [
-            new GenericSource(),
-            new StandardWebhooksSource(),
-            new GitHubSource(),
-            new GitLabSource(),
-            new PagerDutySource(),
-            new SentrySource(),
-            new GrafanaSource(),
-            new AlertmanagerSource(),
-            new DatadogSource(),
-            new AzureMonitorSource(),
-        ];
+        var sources = SourceCatalog.Create();
         services.AddSingleton<IPostConfigureOptions<SourceOptions>, SourceOptionsSetup>();
         services.AddSingleton<IValidateOptions<SourceOptions>, SourceOptionsSetup>();
         foreach (var source in sources)

@@ -1,15 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Serverless.Functions.Sources;
 using Serverless.Functions.Sources.Alertmanager;
-using Serverless.Functions.Sources.AzureMonitor;
-using Serverless.Functions.Sources.Datadog;
 using Serverless.Functions.Sources.Generic;
-using Serverless.Functions.Sources.GitHub;
-using Serverless.Functions.Sources.GitLab;
-using Serverless.Functions.Sources.Grafana;
-using Serverless.Functions.Sources.PagerDuty;
-using Serverless.Functions.Sources.Sentry;
-using Serverless.Functions.Sources.StandardWebhooks;
 
 using Serverless.Testing;
 
@@ -18,11 +10,7 @@ namespace Serverless.Tests.Sources;
 /// <summary>For every provider: a short summary, and no text a third party wrote in any meta value.</summary>
 public class SummaryRulesTests
 {
-    private static readonly IWebhookSource[] Adapters =
-    [
-        new GenericSource(), new StandardWebhooksSource(), new GitHubSource(), new GitLabSource(), new PagerDutySource(),
-        new SentrySource(), new GrafanaSource(), new AlertmanagerSource(), new DatadogSource(), new AzureMonitorSource(),
-    ];
+    private static readonly IReadOnlyList<IWebhookSource> Adapters = SourceCatalog.Create();
 
     public static TheoryData<ProviderCase> Providers() => SourceAdapterTests.Providers();
 
