@@ -17,11 +17,7 @@ public sealed class RelayStatus(TimeProvider timeProvider)
         lock (_gate)
         {
             _state = state;
-            _connectedSince = state == "connected" ? timeProvider.GetUtcNow() : _connectedSince;
-            if (state != "connected")
-            {
-                _connectedSince = null;
-            }
+            _connectedSince = state == "connected" ? timeProvider.GetUtcNow() : null;
         }
     }
 
