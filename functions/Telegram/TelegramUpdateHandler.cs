@@ -150,19 +150,20 @@ public sealed partial class TelegramUpdateHandler(
     {
         var channel = await ChannelAsync(chatId, cancellationToken);
         var username = Json.Text(message, "from.username");
-        var lines = new Summary(Json.Text(message, "text") ?? Json.Text(message, "caption") ?? string.Empty);
+        // The sender's own words go to the session whole, line breaks and all (the relay bounds the content);
+        // attachments are named after them.
+        var lines = new List<string> { Json.Text(message, "text") ?? Json.Text(message, "caption") ?? string.Empty };
         if (Json.Array(message, "photo") is { Count: > 0 } photo)
         {
-            lines.Line($"[photo attached, file_id {Json.Text(photo[^1], "file_id")}]");
+            lines.Add($"[photo attached, file_id {Json.Text(photo[^1], "file_id")}]");
         }
 
         if (message["document"] is JsonObject document)
         {
-            lines.Line($"[document attached: {Json.Text(document, "file_name")} ({Json.Text(document, "mime_type")}), file_id {Json.Text(document, "file_id")}]");
+            lines.Add($"[document attached: {Json.Text(document, "file_name")} ({Json.Text(document, "mime_type")}), file_id {Json.Text(document, "file_id")}]");
         }
 
-        var text = Json.Text(message, "text") ?? Json.Text(message, "caption");
-        var summary = text is { Length: > 900 } ? text : lines.ToString();
+        var summary = string.Join('\n', lines.Where(l => l.Length > 0));
         var reply = message["reply_to_message"] as JsonObject;
         var stored = await ingress.AcceptAsync("telegram", channel, new EventDraft
         {

@@ -324,6 +324,21 @@ public sealed partial class TelegramTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_reaches_the_inbox_whole_with_its_line_breaks_and_attachment()
+    {
+        var text = string.Join('\n', Enumerable.Range(0, 12).Select(i => $"line {i}: " + new string('m', 40)));
+        var update = Message(Owner, text, 50);
+        update["message"]!["document"] = new JsonObject { ["file_id"] = "DOC1", ["file_name"] = "trace.log", ["mime_type"] = "text/plain" };
+
+        using (await PostUpdateAsync(update))
+        {
+        }
+
+        var stored = Assert.Single((await Inbox.ReceiveAsync("default", 10, TimeSpan.FromMinutes(1), default)).Items).Event;
+        Assert.Equal($"{text}\n[document attached: trace.log (text/plain), file_id DOC1]", stored.Summary);
+    }
+
+    [Fact]
     public async Task A_chat_switches_channel_with_a_command()
     {
         using (await PostUpdateAsync(Message(Owner, "/channel ops", 30)))
