@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using Serverless.Relay;
+using Serverless.Relay.CommandLine;
 using Serverless.Relay.Connection;
 using Serverless.Relay.Delivery;
 
@@ -16,7 +17,7 @@ var channelOption = new Option<string?>("--channel")
 };
 var tokenFileOption = new Option<FileInfo?>("--token-file")
 {
-    Description = "A file holding the relay token (otherwise env RELAY_TOKEN).",
+    Description = "A file holding the relay token (otherwise env RELAY_TOKEN_FILE, then env RELAY_TOKEN).",
     Recursive = true,
 };
 var stateFileOption = new Option<string?>("--state-file")
@@ -34,6 +35,19 @@ var pollOption = new Option<int?>("--poll-interval")
 var codeArgument = new Argument<string>("code") { Description = "The code the Telegram bot sent to the person who wants to pair." };
 
 var pair = new Command("pair", "Approves a Telegram pairing code: that person's chat then reaches this channel.") { codeArgument };
+var projectOption = new Option<DirectoryInfo?>("--project")
+{
+    Description = "The project whose .mcp.json gets the relay (default: the current directory).",
+};
+var nameOption = new Option<string?>("--name")
+{
+    Description = "The MCP server name in .mcp.json and in server:NAME (default 'relay').",
+};
+var init = new Command("init", "Adds this relay to a project's .mcp.json (keeping what is there) and prints the claude command to start with.")
+{
+    projectOption,
+    nameOption,
+};
 var root = new RootCommand("Relays events from the serverless function app into a Claude Code session (a stdio MCP channel server).")
 {
     urlOption,
@@ -42,6 +56,7 @@ var root = new RootCommand("Relays events from the serverless function app into 
     stateFileOption,
     visibilityOption,
     pollOption,
+    init,
     pair,
 };
 
@@ -106,7 +121,33 @@ pair.SetAction(async (parse, cancellationToken) =>
     }
 });
 
-// Help and parse errors go to stderr: stdout belongs to the MCP protocol (except for `relay pair`).
+init.SetAction(async (parse, cancellationToken) =>
+{
+    var (settings, error) = Resolve(parse);
+    if (settings is null)
+    {
+        await Console.Error.WriteLineAsync($"relay init: {error}");
+        return 2;
+    }
+
+    var result = await InitCommand.RunAsync(
+        settings,
+        parse.GetValue(tokenFileOption),
+        parse.GetValue(projectOption) ?? new DirectoryInfo(Environment.CurrentDirectory),
+        parse.GetValue(nameOption) ?? InitCommand.DefaultServerName,
+        Environment.GetEnvironmentVariable,
+        Console.Out,
+        cancellationToken);
+    if (result.Error is not null)
+    {
+        await Console.Error.WriteLineAsync($"relay init: {result.Error}");
+        return 1;
+    }
+
+    return 0;
+});
+
+// Help and parse errors go to stderr: stdout belongs to the MCP protocol (except for `relay init` and `relay pair`).
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = Console.Error, Error = Console.Error });
 
 // Whether to declare the permission capability: only with a trusted reply path (a paired chat).

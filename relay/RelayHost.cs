@@ -58,6 +58,11 @@ public static class RelayHost
         builder.Services
             .AddMcpServer(options =>
             {
+                // Claude Code (2.1.330) probes with server/discover for 2026-07-28 first, and on that revision it
+                // skips channel notifications: there is no unsolicited notification path. Pinning the last
+                // initialize-era revision makes the SDK refuse the probe (-32022), so Claude Code falls back to
+                // initialize and registers the channel. Revisit when Claude Code delivers channels on 2026-07-28.
+                options.ProtocolVersion = ChannelProtocol.Version;
                 options.ServerInfo = new Implementation { Name = "serverless-relay", Version = typeof(RelayHost).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" };
                 options.ServerInstructions = ChannelInstructions.For(settings.Channel);
                 options.Capabilities ??= new ServerCapabilities();

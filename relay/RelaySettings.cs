@@ -15,6 +15,9 @@ public sealed record RelaySettings
     /// <summary>How long a received backlog event stays hidden from other receivers before it comes again.</summary>
     public TimeSpan VisibilityTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long to wait for Claude Code's <c>notifications/initialized</c> before saying on stderr that it has not come.</summary>
+    public TimeSpan HandshakeNotice { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Where the ids of delivered events are kept across restarts.</summary>
     public required string StateFile { get; init; }
 

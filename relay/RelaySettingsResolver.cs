@@ -35,6 +35,12 @@ public static partial class RelaySettingsResolver
         }
 
         string? token;
+        // A token file, named by --token-file or else RELAY_TOKEN_FILE, wins over RELAY_TOKEN.
+        if (tokenFile is null && environment("RELAY_TOKEN_FILE") is { } tokenFilePath && !string.IsNullOrWhiteSpace(tokenFilePath))
+        {
+            tokenFile = new FileInfo(tokenFilePath);
+        }
+
         if (tokenFile is not null)
         {
             if (!tokenFile.Exists)
@@ -53,7 +59,7 @@ public static partial class RelaySettingsResolver
             token = environment("RELAY_TOKEN")?.Trim();
             if (string.IsNullOrEmpty(token))
             {
-                return (null, "no relay token: set RELAY_TOKEN in the MCP server's env, or pass --token-file.");
+                return (null, "no relay token: set RELAY_TOKEN (or RELAY_TOKEN_FILE) in the MCP server's env, or pass --token-file.");
             }
         }
 
@@ -88,21 +94,8 @@ public static partial class RelaySettingsResolver
     }
 
     /// <summary>One file per function app and channel under the user's state directory.</summary>
-    public static string DefaultStateFile(Uri url, string channel, Func<string, string?> environment)
-    {
-        ArgumentNullException.ThrowIfNull(url);
-        ArgumentNullException.ThrowIfNull(environment);
-        var root = environment("XDG_STATE_HOME");
-        if (string.IsNullOrWhiteSpace(root))
-        {
-            root = OperatingSystem.IsWindows()
-                ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
-        }
-
-        var app = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(url.AbsoluteUri)))[..12];
-        return Path.Combine(root, "serverless-relay", $"{channel}-{app}.delivered");
-    }
+    public static string DefaultStateFile(Uri url, string channel, Func<string, string?> environment) =>
+        UserFolders.PerAppFile(UserFolders.State(environment), url, channel, "delivered");
 
     [GeneratedRegex("^[a-z0-9-]{1,40}$")]
     private static partial Regex ChannelPattern();

@@ -81,21 +81,16 @@ public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<Inbox
         return Task.FromResult(new InboxBatch(items, deadLettered));
     }
 
-    public Task<bool> AcknowledgeAsync(string channel, string receipt, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(receipt);
-        var parts = receipt.Split(':');
-        if (parts.Length != 2)
-        {
-            return Task.FromResult(false);
-        }
+    public Task<bool> AcknowledgeAsync(string channel, string receipt, CancellationToken cancellationToken) =>
+        Task.FromResult(WithReceipt(channel, receipt, (queue, entry) => queue.Remove(entry)));
 
-        lock (_gate)
+    public Task<bool> ReleaseAsync(string channel, string receipt, CancellationToken cancellationToken) =>
+        Task.FromResult(WithReceipt(channel, receipt, (_, entry) =>
         {
-            var removed = Queue(QueueNames.ForChannel(channel)).RemoveAll(e => e.MessageId == parts[0] && e.PopReceipt == parts[1]);
-            return Task.FromResult(removed > 0);
-        }
-    }
+            // A new pop receipt, as the service gives on Update Message: the old one no longer acknowledges.
+            entry.PopReceipt = NewId();
+            entry.VisibleAt = timeProvider.GetUtcNow();
+        }));
 
     public Task<ChannelEvent?> GetPayloadAsync(string channel, string eventId, CancellationToken cancellationToken)
     {
@@ -128,11 +123,33 @@ public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<Inbox
         return queue;
     }
 
+    private bool WithReceipt(string channel, string receipt, Action<List<Entry>, Entry> apply)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        if (!InboxReceipt.TryParse(receipt, out var messageId, out var popReceipt))
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            var queue = Queue(QueueNames.ForChannel(channel));
+            var entry = queue.Find(e => e.MessageId == messageId && e.PopReceipt == popReceipt);
+            if (entry is null)
+            {
+                return false;
+            }
+
+            apply(queue, entry);
+            return true;
+        }
+    }
+
     private static string PayloadKey(string channel, string eventId) => $"{channel}/{eventId}";
 
     private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 
-    private static string Receipt(Entry entry) => $"{entry.MessageId}:{entry.PopReceipt}";
+    private static string Receipt(Entry entry) => InboxReceipt.Create(entry.MessageId, entry.PopReceipt);
 
     private sealed class Entry(ChannelEvent channelEvent, string messageId)
     {

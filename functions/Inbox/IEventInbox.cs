@@ -18,6 +18,12 @@ public interface IEventInbox
     /// <summary>Removes an event for good. False when the receipt is stale (someone received it since).</summary>
     Task<bool> AcknowledgeAsync(string channel, string receipt, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Makes a received event visible again at once (the relay took it but could not show it). False when
+    /// the receipt is stale. The old receipt no longer acknowledges it.
+    /// </summary>
+    Task<bool> ReleaseAsync(string channel, string receipt, CancellationToken cancellationToken);
+
     /// <summary>The whole envelope of an event whose payload was too large for a queue message, or null.</summary>
     Task<ChannelEvent?> GetPayloadAsync(string channel, string eventId, CancellationToken cancellationToken);
 }

@@ -40,7 +40,7 @@ public sealed partial class StorageQueueEventInbox(
 
         var queue = await QueueAsync(QueueNames.ForChannel(channelEvent.Channel), cancellationToken);
         var receipt = await queue.SendMessageAsync(BinaryData.FromBytes(json), visibilityTimeout: null, timeToLive: NeverExpire, cancellationToken);
-        return $"{receipt.Value.MessageId}:{receipt.Value.PopReceipt}";
+        return InboxReceipt.Create(receipt.Value.MessageId, receipt.Value.PopReceipt);
     }
 
     public async Task<InboxBatch> ReceiveAsync(string channel, int maxEvents, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
@@ -61,7 +61,7 @@ public sealed partial class StorageQueueEventInbox(
                     continue;
                 }
 
-                items.Add(new InboxItem(channelEvent, $"{message.MessageId}:{message.PopReceipt}", message.DequeueCount));
+                items.Add(new InboxItem(channelEvent, InboxReceipt.Create(message.MessageId, message.PopReceipt), message.DequeueCount));
             }
 
             if (messages.Length < take)
@@ -73,27 +73,12 @@ public sealed partial class StorageQueueEventInbox(
         return new InboxBatch(items, deadLettered);
     }
 
-    public async Task<bool> AcknowledgeAsync(string channel, string receipt, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(receipt);
-        var separator = receipt.IndexOf(':', StringComparison.Ordinal);
-        if (separator <= 0)
-        {
-            return false;
-        }
+    public Task<bool> AcknowledgeAsync(string channel, string receipt, CancellationToken cancellationToken) =>
+        WithReceiptAsync(channel, receipt, (queue, id, pop) => queue.DeleteMessageAsync(id, pop, cancellationToken), cancellationToken);
 
-        var queue = await QueueAsync(QueueNames.ForChannel(channel), cancellationToken);
-        try
-        {
-            await queue.DeleteMessageAsync(receipt[..separator], receipt[(separator + 1)..], cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 400)
-        {
-            // Deleted already, or received again since: the pop receipt no longer matches.
-            return false;
-        }
-    }
+    // Update Message without new content changes only the visibility timeout.
+    public Task<bool> ReleaseAsync(string channel, string receipt, CancellationToken cancellationToken) =>
+        WithReceiptAsync(channel, receipt, (queue, id, pop) => queue.UpdateMessageAsync(id, pop, messageText: null, visibilityTimeout: TimeSpan.Zero, cancellationToken), cancellationToken);
 
     public async Task<ChannelEvent?> GetPayloadAsync(string channel, string eventId, CancellationToken cancellationToken)
     {
@@ -129,6 +114,28 @@ public sealed partial class StorageQueueEventInbox(
         });
         await queue.Created.EnsureAsync(cancellationToken);
         return queue.Client;
+    }
+
+    /// <summary>Applies a call to the message a receipt names; false when the receipt is malformed or stale.</summary>
+    private async Task<bool> WithReceiptAsync(string channel, string receipt, Func<QueueClient, string, string, Task> call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        if (!InboxReceipt.TryParse(receipt, out var messageId, out var popReceipt))
+        {
+            return false;
+        }
+
+        var queue = await QueueAsync(QueueNames.ForChannel(channel), cancellationToken);
+        try
+        {
+            await call(queue, messageId, popReceipt);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 400)
+        {
+            // Deleted already, or received again since: the pop receipt no longer matches.
+            return false;
+        }
     }
 
     private static string BlobName(string channel, string eventId) => $"{channel}/{eventId}.json";

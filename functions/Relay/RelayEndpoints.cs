@@ -26,6 +26,7 @@ public static partial class RelayEndpoints
         group.MapPost("/negotiate", NegotiateAsync).WithName("relay-negotiate");
         group.MapPost("/backlog", BacklogAsync).WithName("relay-backlog");
         group.MapPost("/ack", AckAsync).WithName("relay-ack");
+        group.MapPost("/release", ReleaseAsync).WithName("relay-release");
         group.MapGet("/events/{id}", GetEventAsync).WithName("relay-event");
         return endpoints;
     }
@@ -93,8 +94,21 @@ public static partial class RelayEndpoints
         }
     }
 
-    private static async Task<Results<Ok<AckResponse>, BadRequest<ErrorBody>, JsonHttpResult<ErrorBody>>> AckAsync(
-        AckRequest body, IEventInbox inbox, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    private static Task<Results<Ok<AckResponse>, BadRequest<ErrorBody>, JsonHttpResult<ErrorBody>>> AckAsync(
+        AckRequest body, IEventInbox inbox, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
+        ForEachReceiptAsync(body, inbox.AcknowledgeAsync, "ack", loggerFactory, cancellationToken);
+
+    /// <summary>Events the relay took but could not show: visible again now rather than after their visibility timeout.</summary>
+    private static Task<Results<Ok<AckResponse>, BadRequest<ErrorBody>, JsonHttpResult<ErrorBody>>> ReleaseAsync(
+        AckRequest body, IEventInbox inbox, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
+        ForEachReceiptAsync(body, inbox.ReleaseAsync, "release", loggerFactory, cancellationToken);
+
+    private static async Task<Results<Ok<AckResponse>, BadRequest<ErrorBody>, JsonHttpResult<ErrorBody>>> ForEachReceiptAsync(
+        AckRequest body,
+        Func<string, string, CancellationToken, Task<bool>> apply,
+        string operation,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
     {
         if (!ChannelName.IsValid(body.Channel))
         {
@@ -108,20 +122,20 @@ public static partial class RelayEndpoints
 
         try
         {
-            var acknowledged = 0;
+            var applied = 0;
             foreach (var receipt in receipts)
             {
-                if (await inbox.AcknowledgeAsync(body.Channel!, receipt, cancellationToken))
+                if (await apply(body.Channel!, receipt, cancellationToken))
                 {
-                    acknowledged++;
+                    applied++;
                 }
             }
 
-            return TypedResults.Ok(new AckResponse(acknowledged, receipts.Count - acknowledged));
+            return TypedResults.Ok(new AckResponse(applied, receipts.Count - applied));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogInboxFailed(loggerFactory.CreateLogger(typeof(RelayEndpoints)), ex, "ack");
+            LogInboxFailed(loggerFactory.CreateLogger(typeof(RelayEndpoints)), ex, operation);
             return TypedResults.Json(new ErrorBody("The inbox is unavailable; retry later."), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }

@@ -4,16 +4,40 @@ namespace Serverless.Relay.Channel;
 
 /// <summary>
 /// Meta for a channel notification. Claude Code renders meta as attributes of the <c>&lt;channel&gt;</c>
-/// tag, so keys are identifiers and values lose the characters a sender could use to break out of it.
+/// tag: it silently drops a key that is not an identifier, and sets <c>source</c> itself, so keys are
+/// identifiers other than <c>source</c>, and values lose the characters a sender could use to break out.
 /// </summary>
 public static class ChannelMeta
 {
     public const int MaxValueLength = 256;
 
+    /// <summary>The attribute Claude Code writes from the server name; a meta key of that name would forge it.</summary>
+    public const string ReservedKey = "source";
+
+    /// <summary>Whether Claude Code keeps this key: <c>^[a-zA-Z_][a-zA-Z0-9_]*$</c>, and not <see cref="ReservedKey"/>.</summary>
+    public static bool IsValidKey(string? key)
+    {
+        if (string.IsNullOrEmpty(key) || key == ReservedKey || !(char.IsAsciiLetter(key[0]) || key[0] == '_'))
+        {
+            return false;
+        }
+
+        foreach (var c in key)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c != '_')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The key with only identifier characters, prefixed with '_' where it would start with a digit; null when nothing usable is left.</summary>
     public static string? SanitizeKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var builder = new StringBuilder(key.Length);
+        var builder = new StringBuilder(key.Length + 1);
         foreach (var c in key)
         {
             if (char.IsAsciiLetterOrDigit(c) || c == '_')
@@ -22,7 +46,13 @@ public static class ChannelMeta
             }
         }
 
-        return builder.Length == 0 ? null : builder.ToString();
+        if (builder.Length > 0 && char.IsAsciiDigit(builder[0]))
+        {
+            builder.Insert(0, '_');
+        }
+
+        var sanitized = builder.ToString();
+        return IsValidKey(sanitized) ? sanitized : null;
     }
 
     public static string SanitizeValue(string value)
@@ -34,6 +64,11 @@ public static class ChannelMeta
             if (builder.Length >= MaxValueLength)
             {
                 break;
+            }
+
+            if (ChannelContent.IsInvisibleControl(c))
+            {
+                continue;
             }
 
             builder.Append(c switch

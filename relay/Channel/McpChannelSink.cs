@@ -14,13 +14,11 @@ public sealed class McpChannelSink(McpServer server, SessionReadiness readiness)
         ArgumentNullException.ThrowIfNull(notification);
         // A notification sent before notifications/initialized could be dropped by the client.
         await readiness.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var meta = new JsonObject();
-        foreach (var (key, value) in notification.Meta)
+        var payload = new JsonObject
         {
-            meta[key] = value;
-        }
-
-        var payload = new JsonObject { ["content"] = notification.Content, ["meta"] = meta };
+            ["content"] = ChannelContent.Sanitize(notification.Content),
+            ["meta"] = ToMeta(notification.Meta),
+        };
         await server.SendNotificationAsync(Method, payload, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
@@ -29,5 +27,21 @@ public sealed class McpChannelSink(McpServer server, SessionReadiness readiness)
         await readiness.WaitAsync(cancellationToken).ConfigureAwait(false);
         var payload = new JsonObject { ["request_id"] = requestId, ["behavior"] = behavior };
         await server.SendNotificationAsync(PermissionMethod, payload, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Only keys Claude Code keeps, and values that cannot leave their attribute.</summary>
+    public static JsonObject ToMeta(IReadOnlyDictionary<string, string> meta)
+    {
+        ArgumentNullException.ThrowIfNull(meta);
+        var result = new JsonObject();
+        foreach (var (key, value) in meta)
+        {
+            if (ChannelMeta.IsValidKey(key))
+            {
+                result[key] = ChannelMeta.SanitizeValue(value);
+            }
+        }
+
+        return result;
     }
 }

@@ -12,10 +12,17 @@ public sealed partial class PermissionForwarder(IChatApi chat, bool enabled)
 
     public async ValueTask ForwardAsync(JsonNode? parameters, CancellationToken cancellationToken)
     {
-        var requestId = (string?)parameters?["request_id"];
-        if (!enabled || string.IsNullOrEmpty(requestId))
+        // Claude Code adds fields over time (tool_kind, mcp_server, ...): read the ones we use, ignore the rest.
+        var requestId = Text(parameters, "request_id");
+        if (!PermissionRequestId.IsValid(requestId))
         {
-            LogIgnored(Logger, requestId ?? "(none)");
+            LogMalformed(Logger);
+            return;
+        }
+
+        if (!enabled)
+        {
+            LogIgnored(Logger, requestId);
             return;
         }
 
@@ -23,9 +30,9 @@ public sealed partial class PermissionForwarder(IChatApi chat, bool enabled)
         {
             await chat.RequestPermissionAsync(
                 requestId,
-                (string?)parameters?["tool_name"] ?? "a tool",
-                (string?)parameters?["description"] ?? string.Empty,
-                (string?)parameters?["input_preview"] ?? string.Empty,
+                Text(parameters, "tool_name") ?? "a tool",
+                Text(parameters, "description") ?? string.Empty,
+                Text(parameters, "input_preview") ?? string.Empty,
                 cancellationToken).ConfigureAwait(false);
             LogForwarded(Logger, requestId);
         }
@@ -35,6 +42,12 @@ public sealed partial class PermissionForwarder(IChatApi chat, bool enabled)
             LogFailed(Logger, requestId, ex.Message);
         }
     }
+
+    private static string? Text(JsonNode? parameters, string name) =>
+        parameters is JsonObject obj && obj[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a permission request without a valid request_id (five letters a-z without 'l')")]
+    private static partial void LogMalformed(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sent permission request {RequestId} to the paired Telegram chats")]
     private static partial void LogForwarded(ILogger logger, string requestId);

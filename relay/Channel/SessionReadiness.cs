@@ -1,6 +1,9 @@
 namespace Serverless.Relay.Channel;
 
-/// <summary>Completes when Claude Code has sent <c>notifications/initialized</c>.</summary>
+/// <summary>
+/// Completes when Claude Code has sent <c>notifications/initialized</c>: from then on channel
+/// notifications reach the session. Until then the relay takes nothing from the queue.
+/// </summary>
 public sealed class SessionReadiness
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -14,6 +14,9 @@ public interface IRelayApi
     /// <summary>Removes delivered events from the inbox.</summary>
     Task AcknowledgeAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken);
 
+    /// <summary>Makes events that were taken but not shown visible again at once, instead of after the visibility timeout.</summary>
+    Task ReleaseAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken);
+
     /// <summary>The whole envelope of an event whose payload was kept aside (its <c>dataref</c>); null if unknown.</summary>
     Task<JsonObject?> GetEventAsync(string eventId, CancellationToken cancellationToken);
 }

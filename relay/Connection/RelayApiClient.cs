@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serverless.Relay.Delivery;
 
@@ -50,24 +51,14 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
         }
 
         await EnsureSuccessAsync(response, "event lookup", cancellationToken).ConfigureAwait(false);
-        return await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false);
+        return await ReadObjectAsync(response, "event lookup", cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task AcknowledgeAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(receipts);
-        if (receipts.Count == 0)
-        {
-            return;
-        }
+    public Task AcknowledgeAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken) =>
+        PostReceiptsAsync("api/relay/ack", receipts, "ack", cancellationToken);
 
-        var request = new JsonObject
-        {
-            ["channel"] = settings.Channel,
-            ["receipts"] = new JsonArray([.. receipts.Select(r => (JsonNode?)JsonValue.Create(r))]),
-        };
-        await PostAsync("api/relay/ack", request, "ack", cancellationToken).ConfigureAwait(false);
-    }
+    public Task ReleaseAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken) =>
+        PostReceiptsAsync("api/relay/release", receipts, "release", cancellationToken);
 
     public Task<JsonObject> ReplyAsync(string? chatId, string text, long? replyTo, string? format, CancellationToken cancellationToken) =>
         PostAsync("api/relay/telegram/reply", new JsonObject
@@ -116,20 +107,58 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
         using var response = await SendAsync(request, "capabilities", cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, "capabilities", cancellationToken).ConfigureAwait(false);
-        return await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false) ?? [];
+        return await ReadObjectAsync(response, "capabilities", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task PostReceiptsAsync(string path, IReadOnlyList<string> receipts, string operation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(receipts);
+        if (receipts.Count == 0)
+        {
+            return;
+        }
+
+        var request = new JsonObject
+        {
+            ["channel"] = settings.Channel,
+            ["receipts"] = new JsonArray([.. receipts.Select(r => (JsonNode?)JsonValue.Create(r))]),
+        };
+        await PostAsync(path, request, operation, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<JsonObject> PostAsync(string path, JsonObject body, string operation, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUrl(), path))
         {
-            Content = JsonContent.Create(body),
+            // A buffered body, so it goes with a Content-Length (some proxies and hosts drop chunked bodies).
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
         using var response = await SendAsync(request, operation, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, operation, cancellationToken).ConfigureAwait(false);
-        return await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false)
-            ?? throw new RelayApiException($"the function app at {settings.Url} answered {operation} with an empty body");
+        return await ReadObjectAsync(response, operation, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The answer's JSON object; anything else (HTML from a proxy, an array, no body) is a clear error.</summary>
+    private async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                if (await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false) is JsonObject body)
+                {
+                    return body;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Reported below like any other answer that is not a JSON object.
+        }
+
+        throw new RelayApiException($"the function app at {settings.Url} answered {operation} with something that is not a JSON object");
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string operation, CancellationToken cancellationToken)

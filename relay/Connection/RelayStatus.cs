@@ -4,7 +4,7 @@ namespace Serverless.Relay.Connection;
 public sealed class RelayStatus(TimeProvider timeProvider)
 {
     private readonly Lock _gate = new();
-    private string _state = "starting";
+    private RelayState _state = RelayState.Starting;
     private string? _lastError;
     private long _delivered;
     private long _duplicates;
@@ -12,12 +12,12 @@ public sealed class RelayStatus(TimeProvider timeProvider)
     private DateTimeOffset? _lastEventAt;
     private DateTimeOffset? _connectedSince;
 
-    public void SetState(string state)
+    public void SetState(RelayState state)
     {
         lock (_gate)
         {
             _state = state;
-            _connectedSince = state == "connected" ? timeProvider.GetUtcNow() : null;
+            _connectedSince = state == RelayState.Connected ? timeProvider.GetUtcNow() : null;
         }
     }
 

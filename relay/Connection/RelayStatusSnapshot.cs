@@ -1,7 +1,7 @@
 namespace Serverless.Relay.Connection;
 
 public sealed record RelayStatusSnapshot(
-    string State,
+    RelayState State,
     DateTimeOffset? ConnectedSince,
     long Delivered,
     long DuplicatesSkipped,

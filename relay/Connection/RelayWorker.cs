@@ -1,15 +1,18 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Serverless.Relay.Channel;
 using Serverless.Relay.Delivery;
 
 namespace Serverless.Relay.Connection;
 
 /// <summary>
-/// Keeps the relay connected: negotiate, hold the WebSocket, drain the backlog on every connect and
-/// on a timer, and retry with capped, jittered backoff whatever fails, without ever ending the MCP session.
+/// Keeps the relay connected once Claude Code can take channel notifications: negotiate, hold the
+/// WebSocket, drain the backlog on every connect and on a timer, and retry with capped, jittered
+/// backoff whatever fails, without ever ending the MCP session.
 /// </summary>
 public sealed partial class RelayWorker(
     RelaySettings settings,
+    SessionReadiness readiness,
     IRelayApi api,
     ReliablePubSubConnection connection,
     EventDelivery delivery,
@@ -20,6 +23,16 @@ public sealed partial class RelayWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarting(settings.Url, settings.Channel, Environment.ProcessId);
+        try
+        {
+            await WaitForSessionAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            status.SetState(RelayState.Stopped);
+            return;
+        }
+
         using var pollCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var safetyPoll = SafetyPollAsync(pollCts.Token);
         var backoff = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
@@ -29,24 +42,25 @@ public sealed partial class RelayWorker(
             {
                 try
                 {
-                    status.SetState("negotiating");
+                    status.SetState(RelayState.Negotiating);
                     var url = await api.NegotiateAsync(stoppingToken);
                     await connection.RunAsync(
                         url,
                         async ct =>
                         {
-                            status.SetState("connected");
+                            status.SetState(RelayState.Connected);
                             backoff.Reset();
                             await DrainAsync("connect", ct);
                         },
                         (data, ct) => OnDataAsync(data, ct),
                         stoppingToken);
-                    status.SetState("reconnecting");
+                    status.SetState(RelayState.Reconnecting);
                 }
-                catch (RelayApiException ex)
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
+                    // Whatever the network or the server answered, the MCP session outlives it.
                     var delay = backoff.Next();
-                    status.SetState("retrying");
+                    status.SetState(RelayState.Retrying);
                     status.SetError(ex.Message);
                     LogRetrying(ex.Message, delay.TotalSeconds);
                     await Task.Delay(delay, timeProvider, stoppingToken);
@@ -61,8 +75,30 @@ public sealed partial class RelayWorker(
         {
             await pollCts.CancelAsync();
             await safetyPoll;
-            status.SetState("stopped");
+            status.SetState(RelayState.Stopped);
         }
+    }
+
+    /// <summary>
+    /// Events are taken from the queue only once Claude Code can show them: an event taken earlier would
+    /// stay invisible in the queue for the visibility timeout, and every later one would wait behind it.
+    /// </summary>
+    private async Task WaitForSessionAsync(CancellationToken cancellationToken)
+    {
+        if (readiness.IsReady)
+        {
+            return;
+        }
+
+        status.SetState(RelayState.WaitingForSession);
+        var ready = readiness.WaitAsync(cancellationToken);
+        var notice = Task.Delay(settings.HandshakeNotice, timeProvider, cancellationToken);
+        if (await Task.WhenAny(ready, notice) == notice && !readiness.IsReady)
+        {
+            LogHandshakeMissing(settings.HandshakeNotice.TotalSeconds);
+        }
+
+        await ready;
     }
 
     private async Task OnDataAsync(System.Text.Json.Nodes.JsonNode? data, CancellationToken cancellationToken)
@@ -115,6 +151,9 @@ public sealed partial class RelayWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Relay not connected: {Reason}. Retrying in {DelaySeconds:0.0} s")]
     private partial void LogRetrying(string reason, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Claude Code has not completed the MCP handshake after {Seconds:0} s (no notifications/initialized), so no events are taken from the queue: they wait there, nothing is lost. If the session shows 'channel messages are unavailable', start claude with the environment variable MCP_PROTOCOL_NEGOTIATION=legacy and check the server with /mcp.")]
+    private partial void LogHandshakeMissing(double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Backlog ({Reason}): {Count} event(s) handled")]
     private partial void LogDrained(int count, string reason);

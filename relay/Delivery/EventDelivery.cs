@@ -6,7 +6,9 @@ namespace Serverless.Relay.Delivery;
 
 /// <summary>
 /// The one path from an event to Claude Code: skip what was already shown, notify, then acknowledge.
-/// Serialised, so the doorbell, the backlog drain and the safety poll never interleave.
+/// Serialised, so the doorbell, the backlog drain and the safety poll never interleave. An event
+/// taken from the queue but not shown (the session went away, the write failed) is released at once,
+/// so it does not wait out its visibility timeout.
 /// </summary>
 public sealed partial class EventDelivery(
     IChannelSink sink,
@@ -17,15 +19,34 @@ public sealed partial class EventDelivery(
     ILogger<EventDelivery> logger) : IDisposable
 {
     private const int BacklogBatchSize = 32;
+    private static readonly TimeSpan ReleaseDeadline = TimeSpan.FromMilliseconds(800);
     private readonly SemaphoreSlim _serial = new(1, 1);
 
     public async Task DeliverAsync(RelayEvent relayEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(relayEvent);
-        await _serial.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await NotifyOnceAsync(relayEvent, cancellationToken).ConfigureAwait(false);
+            await _serial.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await ReleaseAsync([relayEvent.Receipt]).ConfigureAwait(false);
+            throw;
+        }
+
+        try
+        {
+            try
+            {
+                await NotifyOnceAsync(relayEvent, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await ReleaseAsync([relayEvent.Receipt]).ConfigureAwait(false);
+                throw;
+            }
+
             await AcknowledgeAsync([relayEvent.Receipt], cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -56,10 +77,19 @@ public sealed partial class EventDelivery(
                 }
 
                 var receipts = new List<string>(batch.Events.Count);
-                foreach (var relayEvent in batch.Events)
+                try
                 {
-                    await NotifyOnceAsync(relayEvent, cancellationToken).ConfigureAwait(false);
-                    receipts.Add(relayEvent.Receipt);
+                    foreach (var relayEvent in batch.Events)
+                    {
+                        await NotifyOnceAsync(relayEvent, cancellationToken).ConfigureAwait(false);
+                        receipts.Add(relayEvent.Receipt);
+                    }
+                }
+                catch
+                {
+                    await ReleaseAsync([.. batch.Events.Skip(receipts.Count).Select(e => e.Receipt)]).ConfigureAwait(false);
+                    await AcknowledgeAsync(receipts, CancellationToken.None).ConfigureAwait(false);
+                    throw;
                 }
 
                 await AcknowledgeAsync(receipts, cancellationToken).ConfigureAwait(false);
@@ -88,7 +118,8 @@ public sealed partial class EventDelivery(
         }
 
         if (relayEvent.Attribute("eventtype") == "permission"
-            && relayEvent.Attribute("requestid") is { Length: 5 } requestId
+            && relayEvent.Attribute("requestid") is { } requestId
+            && PermissionRequestId.IsValid(requestId)
             && relayEvent.Attribute("behavior") is "allow" or "deny")
         {
             // A permission answer from a paired chat goes back to Claude Code as the answer itself.
@@ -118,6 +149,27 @@ public sealed partial class EventDelivery(
         }
     }
 
+    /// <summary>Best effort, with its own short deadline: it often runs because the relay is stopping.</summary>
+    private async Task ReleaseAsync(IReadOnlyList<string> receipts)
+    {
+        if (receipts.Count == 0)
+        {
+            return;
+        }
+
+        using var deadline = new CancellationTokenSource(ReleaseDeadline);
+        try
+        {
+            await api.ReleaseAsync(receipts, deadline.Token).ConfigureAwait(false);
+            LogReleased(receipts.Count);
+        }
+        catch (Exception ex) when (ex is RelayApiException or OperationCanceledException)
+        {
+            // They come back after the visibility timeout instead.
+            LogReleaseFailed(receipts.Count, ex.Message);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivered event {EventId} to Claude Code")]
     private partial void LogDelivered(string eventId);
 
@@ -126,6 +178,12 @@ public sealed partial class EventDelivery(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Event {EventId} was already delivered; acknowledging it again")]
     private partial void LogDuplicate(string eventId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released {Count} event(s) that were taken but not shown; they are back in the queue")]
+    private partial void LogReleased(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release {Count} event(s) taken but not shown ({Reason}); they come back after the visibility timeout")]
+    private partial void LogReleaseFailed(int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Acknowledging delivered events failed ({Reason}); they will be skipped when they come again")]
     private partial void LogAckFailed(string reason);

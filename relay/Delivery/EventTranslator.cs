@@ -25,7 +25,7 @@ public static class EventTranslator
         ("quoted", "quoted"),
     ];
 
-    public const int MaxContentLength = 4000;
+    public const int MaxContentLength = ChannelContent.MaxLength;
 
     public static ChannelNotification Translate(RelayEvent relayEvent)
     {
@@ -44,11 +44,6 @@ public static class EventTranslator
 
         meta.TryAdd("kind", "unknown");
         var content = relayEvent.Attribute("summary") ?? $"An event of type {relayEvent.Attribute("type") ?? "unknown"} arrived.";
-        if (content.Length > MaxContentLength)
-        {
-            content = string.Concat(content.AsSpan(0, MaxContentLength - 1), "…");
-        }
-
-        return new ChannelNotification(content, meta);
+        return new ChannelNotification(ChannelContent.Sanitize(content), meta);
     }
 }

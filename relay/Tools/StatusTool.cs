@@ -1,23 +1,29 @@
 using System.ComponentModel;
 using System.Globalization;
 using ModelContextProtocol.Server;
+using Serverless.Relay.Channel;
 using Serverless.Relay.Connection;
 
 namespace Serverless.Relay.Tools;
 
 [McpServerToolType]
-public sealed class StatusTool(RelaySettings settings, RelayStatus status)
+public sealed class StatusTool(RelaySettings settings, RelayStatus status, SessionReadiness readiness)
 {
     [McpServerTool(Name = "get_status", ReadOnly = true, Idempotent = true)]
-    [Description("Shows whether the relay is connected to its function app, which channel it serves, and how many events it has delivered.")]
-    public string GetStatus()
+    [Description("Shows whether the relay is connected to its function app, whether channel delivery into this session is active, which channel it serves, and how many events it has delivered.")]
+    public string GetStatus(McpServer server)
     {
+        ArgumentNullException.ThrowIfNull(server);
         var s = status.Snapshot();
         var lines = new List<string>
         {
             $"channel: {settings.Channel}",
             $"function app: {settings.Url}",
-            $"state: {s.State}" + (s.ConnectedSince is { } since ? $" since {since.ToString("u", CultureInfo.InvariantCulture)}" : string.Empty),
+            $"MCP protocol revision: {server.NegotiatedProtocolVersion ?? "(none yet)"}",
+            "channel delivery: " + (readiness.IsReady
+                ? "active"
+                : "waiting for Claude Code to complete the MCP handshake (notifications/initialized); no events are taken until then"),
+            $"state: {Describe(s.State)}" + (s.ConnectedSince is { } since ? $" since {since.ToString("u", CultureInfo.InvariantCulture)}" : string.Empty),
             $"events delivered: {s.Delivered}",
             $"duplicates skipped: {s.DuplicatesSkipped}",
             $"moved to the dead-letter queue: {s.DeadLettered}",
@@ -34,4 +40,16 @@ public sealed class StatusTool(RelaySettings settings, RelayStatus status)
 
         return string.Join('\n', lines);
     }
+
+    private static string Describe(RelayState state) => state switch
+    {
+        RelayState.Starting => "starting",
+        RelayState.WaitingForSession => "waiting for the session",
+        RelayState.Negotiating => "negotiating",
+        RelayState.Connected => "connected",
+        RelayState.Reconnecting => "reconnecting",
+        RelayState.Retrying => "retrying",
+        RelayState.Stopped => "stopped",
+        _ => state.ToString(),
+    };
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -117,19 +119,18 @@ public sealed class DurableInboxTests(AzuriteFixture fixture, ITestOutputHelper 
         }
 
         var stateFile = RelayProcess.NewStateFile();
-        // A relay whose MCP client never initialises: it receives the backlog (hiding it for the
-        // visibility timeout) but cannot show it, and is then killed.
-        var start = RelayProcess.StartInfo(
-            "dev-relay-token", "--url", app.BaseUrl.ToString(), "--channel", "crash-before", "--state-file", stateFile, "--visibility-timeout", "5", "--poll-interval", "1");
-        using (var doomed = Process.Start(start)!)
+        // What a relay that died between taking the backlog and showing it leaves behind: the events
+        // received (hidden for the visibility timeout) and never acknowledged or released. A relay takes
+        // nothing before its session is ready, so the doomed relay is played by its own backlog call.
+        using (var take = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/relay/backlog", UriKind.Relative))
         {
-            var stderr = new System.Collections.Concurrent.ConcurrentQueue<string>();
-            doomed.ErrorDataReceived += (_, e) => stderr.Enqueue(e.Data ?? string.Empty);
-            doomed.BeginErrorReadLine();
-            Assert.True(await RelayProcess.EventuallyAsync(() => stderr.Any(l => l.Contains("Connected to Web PubSub", StringComparison.Ordinal)), TimeSpan.FromSeconds(30)));
-            await Task.Delay(500);
-            doomed.Kill(entireProcessTree: true);
-            await doomed.WaitForExitAsync();
+            Content = JsonContent.Create(new { channel = "crash-before", max = 32, visibilitySeconds = 5 }),
+        })
+        {
+            take.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "dev-relay-token");
+            using var taken = await http.SendAsync(take);
+            taken.EnsureSuccessStatusCode();
+            Assert.Equal(10, (await taken.Content.ReadFromJsonAsync<JsonObject>())!["events"]!.AsArray().Count);
         }
 
         await using var relay = await RelayProcess.StartAsync(app.BaseUrl, "crash-before", "dev-relay-token", stateFile, "--visibility-timeout", "5", "--poll-interval", "1");
@@ -273,6 +274,9 @@ public sealed class DurableInboxTests(AzuriteFixture fixture, ITestOutputHelper 
 
         public Task<bool> AcknowledgeAsync(string channel, string receipt, CancellationToken cancellationToken) =>
             acks.Enabled ? inner.AcknowledgeAsync(channel, receipt, cancellationToken) : throw new IOException("acknowledgements are switched off");
+
+        public Task<bool> ReleaseAsync(string channel, string receipt, CancellationToken cancellationToken) =>
+            inner.ReleaseAsync(channel, receipt, cancellationToken);
 
         public Task<ChannelEvent?> GetPayloadAsync(string channel, string eventId, CancellationToken cancellationToken) =>
             inner.GetPayloadAsync(channel, eventId, cancellationToken);

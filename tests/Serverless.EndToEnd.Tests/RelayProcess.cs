@@ -10,12 +10,13 @@ namespace Serverless.EndToEnd.Tests;
 
 /// <summary>
 /// The relay started as Claude Code starts it (a child process on stdio), driven by the MCP C# SDK
-/// client, with every channel notification and stderr line recorded.
+/// client with its default protocol settings (it probes <c>server/discover</c> first, as Claude Code
+/// does, and falls back to <c>initialize</c> when the relay refuses), with every channel notification
+/// and stderr line recorded.
 /// </summary>
 public sealed class RelayProcess : IAsyncDisposable
 {
     public const string ChannelMethod = "notifications/claude/channel";
-    public const string ClaudeCodeProtocolVersion = "2025-11-25";
 
     private readonly ConcurrentQueue<string> _stderr = new();
     private readonly ConcurrentQueue<JsonObject> _notifications = new();
@@ -58,8 +59,6 @@ public sealed class RelayProcess : IAsyncDisposable
         });
         var options = new McpClientOptions
         {
-            // Claude Code connects to channel servers with the initialize handshake.
-            ProtocolVersion = ClaudeCodeProtocolVersion,
             ClientInfo = new Implementation { Name = "e2e", Version = "1.0" },
             Handlers = new McpClientHandlers
             {

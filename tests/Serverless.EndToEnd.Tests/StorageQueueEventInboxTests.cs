@@ -49,6 +49,24 @@ public sealed class StorageQueueEventInboxTests(AzuriteFixture fixture)
     }
 
     [Fact]
+    public async Task A_released_event_is_visible_again_at_once_with_its_content_and_a_new_receipt()
+    {
+        var inbox = Inbox();
+        var stored = Event("release", JsonNode.Parse(@"{""keep"":""me""}"));
+        await inbox.StoreAsync(stored, default);
+        var taken = Assert.Single((await inbox.ReceiveAsync("release", 10, TimeSpan.FromMinutes(10), default)).Items);
+
+        Assert.True(await inbox.ReleaseAsync("release", taken.Receipt, default));
+
+        var again = Assert.Single((await inbox.ReceiveAsync("release", 10, TimeSpan.FromMinutes(10), default)).Items);
+        Assert.Equal(stored.Id, again.Event.Id);
+        Assert.Equal("me", (string?)again.Event.Data!["keep"]);
+        Assert.False(await inbox.AcknowledgeAsync("release", taken.Receipt, default));
+        Assert.False(await inbox.ReleaseAsync("release", "not-a-receipt", default));
+        Assert.True(await inbox.AcknowledgeAsync("release", again.Receipt, default));
+    }
+
+    [Fact]
     public async Task An_event_received_too_often_moves_to_the_dead_letter_queue()
     {
         var inbox = Inbox(maxAttempts: 2);

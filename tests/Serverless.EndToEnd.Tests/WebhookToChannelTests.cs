@@ -9,22 +9,10 @@ using Serverless.Testing;
 namespace Serverless.EndToEnd.Tests;
 
 /// <summary>The whole path on the local default: webhook in, channel notification out of a real relay process.</summary>
-public sealed class WebhookToChannelTests : IAsyncLifetime
+public sealed class WebhookToChannelTests(LocalDefaultApp local) : IClassFixture<LocalDefaultApp>
 {
-    private RunningFunctionsApp _app = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _app = await RunningFunctionsApp.StartAsync();
-        _http = _app.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _app.DisposeAsync();
-    }
+    private readonly RunningFunctionsApp _app = local.App;
+    private readonly HttpClient _http = local.Http;
 
     private Task<string> PostWebhookAsync(string channel, object body) => Webhook.PostAcceptedAsync(_http, channel, body);
 

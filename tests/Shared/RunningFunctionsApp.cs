@@ -46,3 +46,25 @@ public sealed class RunningFunctionsApp : IAsyncDisposable
         await App.DisposeAsync();
     }
 }
+
+/// <summary>One function app on the local default shared by the tests of a class, with a client for it.</summary>
+public sealed class LocalDefaultApp : Xunit.IAsyncLifetime
+{
+    public RunningFunctionsApp App { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public Uri BaseUrl => App.BaseUrl;
+
+    public async Task InitializeAsync()
+    {
+        App = await RunningFunctionsApp.StartAsync();
+        Http = App.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await App.DisposeAsync();
+    }
+}

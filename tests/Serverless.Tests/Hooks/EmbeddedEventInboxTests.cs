@@ -95,4 +95,20 @@ public class EmbeddedEventInboxTests
         Assert.Equal(10_000, ((string?)whole!.Data)!.Length);
         Assert.Null(await _inbox.GetPayloadAsync("ops", "other", default));
     }
+
+    [Fact]
+    public async Task A_released_event_is_visible_again_at_once_and_its_old_receipt_is_stale()
+    {
+        await _inbox.StoreAsync(Event("a"), default);
+        var taken = Assert.Single((await _inbox.ReceiveAsync("ops", 10, TimeSpan.FromSeconds(60), default)).Items);
+
+        Assert.True(await _inbox.ReleaseAsync("ops", taken.Receipt, default));
+
+        var again = Assert.Single((await _inbox.ReceiveAsync("ops", 10, TimeSpan.FromSeconds(60), default)).Items);
+        Assert.Equal("a", again.Event.Id);
+        Assert.False(await _inbox.ReleaseAsync("ops", taken.Receipt, default));
+        Assert.False(await _inbox.AcknowledgeAsync("ops", taken.Receipt, default));
+        Assert.False(await _inbox.ReleaseAsync("ops", "not-a-receipt", default));
+        Assert.True(await _inbox.AcknowledgeAsync("ops", again.Receipt, default));
+    }
 }

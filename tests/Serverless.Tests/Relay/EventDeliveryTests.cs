@@ -22,6 +22,9 @@ public sealed class EventDeliveryTests : IDisposable
         _api.Setup(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
             .Callback<IReadOnlyList<string>, CancellationToken>((r, _) => _calls.Add("ack " + string.Join(",", r)))
             .Returns(Task.CompletedTask);
+        _api.Setup(a => a.ReleaseAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
+            .Callback<IReadOnlyList<string>, CancellationToken>((r, _) => _calls.Add("release " + string.Join(",", r)))
+            .Returns(Task.CompletedTask);
         _delivery = new EventDelivery(_sink.Object, _api.Object, _log, new RecentEvents(), new RelayStatus(TimeProvider.System), NullLogger<EventDelivery>.Instance);
     }
 
@@ -57,6 +60,42 @@ public sealed class EventDeliveryTests : IDisposable
         await Assert.ThrowsAsync<IOException>(() => _delivery.DeliverAsync(EventTranslatorTests.Event("e1"), default));
 
         _api.Verify(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task An_event_taken_but_not_shown_is_released_at_once()
+    {
+        _sink.Setup(s => s.SendAsync(It.IsAny<ChannelNotification>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new IOException("stdout closed"));
+
+        await Assert.ThrowsAsync<IOException>(() => _delivery.DeliverAsync(EventTranslatorTests.Event("e1", receipt: "m1:r1"), default));
+
+        Assert.Equal(["release m1:r1"], _calls);
+    }
+
+    [Fact]
+    public async Task A_drain_cut_short_acknowledges_what_was_shown_and_releases_the_rest()
+    {
+        _sink.Setup(s => s.SendAsync(It.Is<ChannelNotification>(n => n.Meta["event_id"] == "e2"), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new OperationCanceledException("the session ended"));
+        _api.SetupSequence(a => a.ReceiveBacklogAsync(It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new BacklogBatch(
+                [EventTranslatorTests.Event("e1", receipt: "r1"), EventTranslatorTests.Event("e2", receipt: "r2"), EventTranslatorTests.Event("e3", receipt: "r3")], []));
+
+        await Assert.ThrowsAsync<OperationCanceledException>(() => _delivery.DrainBacklogAsync(default));
+
+        Assert.Equal(["notify e1", "release r2,r3", "ack r1"], _calls);
+    }
+
+    [Fact]
+    public async Task A_failed_release_is_not_fatal_and_the_original_failure_surfaces()
+    {
+        _sink.Setup(s => s.SendAsync(It.IsAny<ChannelNotification>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new IOException("stdout closed"));
+        _api.Setup(a => a.ReleaseAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RelayApiException("app down"));
+
+        await Assert.ThrowsAsync<IOException>(() => _delivery.DeliverAsync(EventTranslatorTests.Event("e1"), default));
     }
 
     [Fact]

@@ -38,6 +38,23 @@ public sealed class RelaySettingsResolverTests : IDisposable
         Assert.Equal("opt", settings.Channel);
     }
 
+    [Fact]
+    public void A_token_file_from_the_option_or_RELAY_TOKEN_FILE_wins_over_RELAY_TOKEN()
+    {
+        var fromEnvironment = Path.Combine(_dir, "env-token");
+        var fromOption = Path.Combine(_dir, "option-token");
+        File.WriteAllText(fromEnvironment, "env-file\n");
+        File.WriteAllText(fromOption, "option-file\n");
+        _env["RELAY_TOKEN"] = "plain";
+
+        Assert.Equal("plain", Resolve().Settings!.Token);
+        _env["RELAY_TOKEN_FILE"] = fromEnvironment;
+        Assert.Equal("env-file", Resolve().Settings!.Token);
+        Assert.Equal("option-file", Resolve(tokenFile: new FileInfo(fromOption)).Settings!.Token);
+        _env["RELAY_TOKEN_FILE"] = string.Empty;
+        Assert.Equal("plain", Resolve().Settings!.Token);
+    }
+
     [Theory]
     [InlineData("not a url")]
     [InlineData("ftp://host")]
