@@ -32,6 +32,9 @@ param maximumInstanceCount int = 40
 @minLength(16)
 param relayToken string
 
+@description('The channels relayToken may use, separated by commas ("*" for all). Give each engineer a token of their own channel with further Relay__Tokens__N__Secret and Relay__Tokens__N__Channels settings.')
+param relayTokenChannels string = '*'
+
 @description('Webhook secrets by source, e.g. {"github": "...", "pagerduty": "..."}; {} for none.')
 @secure()
 param sourceSecrets object
@@ -231,7 +234,8 @@ var baseSettings = {
   Storage__BlobServiceUri: storage.properties.primaryEndpoints.blob
   WebPubSub__Endpoint: 'https://${webPubSub.properties.hostName}'
   WebPubSub__Hub: hub.name
-  Relay__Tokens__0: relayToken
+  Relay__Tokens__0__Secret: relayToken
+  Relay__Tokens__0__Channels: relayTokenChannels
 }
 
 var sourceSettings = toObject(items(sourceSecrets), s => 'Sources__${s.key}__Secret', s => string(s.value))

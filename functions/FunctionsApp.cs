@@ -45,6 +45,7 @@ public static class FunctionsApp
         services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section).ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<RelayOptions>, RelayOptionsSetup>();
         services.AddSingleton<IValidateOptions<RelayOptions>, RelayOptionsSetup>();
+        services.AddSingleton<RelayAuthenticator>();
 
         services.AddOptions<IngressOptions>().BindConfiguration(IngressOptions.Section)
             .Validate(o => o.MaxBodyBytes is > 0 and <= 64 * 1024 * 1024, "Ingress:MaxBodyBytes must be between 1 byte and 64 MiB.")

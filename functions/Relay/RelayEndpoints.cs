@@ -31,19 +31,34 @@ public static partial class RelayEndpoints
         return endpoints;
     }
 
-    /// <summary>The relay token check shared by every relay route.</summary>
+    /// <summary>
+    /// The relay token check shared by every relay route: 401 without an accepted token, 403 when the
+    /// token is not bound to the channel the request names (in its body or in <c>?channel=</c>).
+    /// </summary>
     public static async ValueTask<object?> RequireRelayTokenAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
         var http = context.HttpContext;
-        var options = http.RequestServices.GetRequiredService<IOptions<RelayOptions>>().Value;
-        var token = BearerToken.FromRequest(http.Request, allowQueryCode: false);
-        if (!SecretComparer.MatchesAny(token, options.Tokens))
+        var caller = http.RequestServices.GetRequiredService<RelayAuthenticator>()
+            .Authenticate(BearerToken.FromRequest(http.Request, allowQueryCode: false));
+        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RelayEndpoints));
+        if (caller is null)
         {
-            var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RelayEndpoints));
             LogUnauthorized(logger, http.Request.Path);
             return TypedResults.Json(
                 new ErrorBody("The relay token is missing or not accepted (send Authorization: Bearer <RELAY_TOKEN>)."),
                 statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        var channel = context.Arguments.OfType<IChannelScoped>().FirstOrDefault()?.Channel ?? http.Request.Query["channel"].ToString();
+        // An invalid or missing channel is the handler's 400; a valid one must be this token's.
+        if (ChannelName.IsValid(channel) && !caller.MayUse(channel))
+        {
+            LogForbidden(logger, http.Request.Path, channel);
+            return TypedResults.Json(
+                new ErrorBody($"This relay token is not allowed on channel '{channel}'."),
+                statusCode: StatusCodes.Status403Forbidden);
         }
 
         return await next(context);
@@ -167,6 +182,9 @@ public static partial class RelayEndpoints
             return TypedResults.Json(new ErrorBody("The inbox is unavailable; retry later."), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a relay call to {Path}: the token is not allowed on channel '{Channel}'")]
+    private static partial void LogForbidden(ILogger logger, string path, string channel);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a relay call to {Path}: missing or unknown relay token")]
     private static partial void LogUnauthorized(ILogger logger, string path);

@@ -1,44 +1,102 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Events;
 using Serverless.Functions.Hosting;
+using Serverless.Functions.Telegram;
 
 namespace Serverless.Functions.Relay;
 
-/// <summary>Supplies the development token on the local default and refuses weak settings elsewhere.</summary>
-public sealed class RelayOptionsSetup(DeploymentMode mode) : IPostConfigureOptions<RelayOptions>, IValidateOptions<RelayOptions>
+/// <summary>
+/// Supplies the development token (every channel) on the local default, unless a Telegram bot is
+/// configured, and refuses weak or unbound tokens everywhere else.
+/// </summary>
+public sealed partial class RelayOptionsSetup(DeploymentMode mode, IConfiguration configuration) : IPostConfigureOptions<RelayOptions>, IValidateOptions<RelayOptions>
 {
+    public const int MinimumTokenLength = 16;
+
     public void PostConfigure(string? name, RelayOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (mode.IsLocalDefault && !options.Tokens.Any(t => !string.IsNullOrWhiteSpace(t)))
+        if (mode.IsLocalDefault && !TelegramConfigured() && !options.Tokens.Any(HasValue) && !HasBareTokens())
         {
-            options.Tokens.Add(DevelopmentSecrets.RelayToken);
+            options.Tokens.Add(new RelayTokenOptions { Secret = DevelopmentSecrets.RelayToken, Channels = RelayTokenOptions.AllChannels });
         }
     }
 
     public ValidateOptionsResult Validate(string? name, RelayOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var tokens = options.Tokens.Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
+        if (HasBareTokens())
+        {
+            return ValidateOptionsResult.Fail(
+                "Relay:Tokens:N must name the channels its token may use: set Relay:Tokens:N:Secret (or :Sha256) and Relay:Tokens:N:Channels (for example 'ops' or '*' for all), instead of Relay:Tokens:N alone.");
+        }
+
+        var tokens = options.Tokens.Where(HasValue).ToList();
         if (tokens.Count == 0)
         {
-            return ValidateOptionsResult.Fail("Relay:Tokens is empty: set at least one relay token (env Relay__Tokens__0).");
+            return ValidateOptionsResult.Fail(TelegramConfigured() && mode.IsLocalDefault
+                ? "Relay:Tokens is empty: with a Telegram bot configured the public development relay token is not accepted (anyone could approve pairings with it); set Relay:Tokens:0:Secret and Relay:Tokens:0:Channels."
+                : "Relay:Tokens is empty: set at least one relay token (env Relay__Tokens__0__Secret and Relay__Tokens__0__Channels).");
         }
 
-        if (!mode.IsLocalDefault && tokens.Any(DevelopmentSecrets.IsWellKnown))
+        var errors = new List<string>();
+        for (var i = 0; i < options.Tokens.Count; i++)
         {
-            return ValidateOptionsResult.Fail("Relay:Tokens holds a well-known development token, which is refused outside the local default.");
-        }
+            var token = options.Tokens[i];
+            if (!HasValue(token))
+            {
+                continue;
+            }
 
-        if (!mode.IsLocalDefault && tokens.Any(t => t.Length < 16))
-        {
-            return ValidateOptionsResult.Fail("Relay:Tokens: every relay token must be at least 16 characters long.");
+            if (!string.IsNullOrEmpty(token.Secret) && !string.IsNullOrEmpty(token.Sha256))
+            {
+                errors.Add($"Relay:Tokens:{i} has both Secret and Sha256; give one.");
+            }
+
+            if (!string.IsNullOrEmpty(token.Sha256) && !Sha256Pattern().IsMatch(token.Sha256))
+            {
+                errors.Add($"Relay:Tokens:{i}:Sha256 must be 64 hexadecimal characters (the SHA-256 of the token).");
+            }
+
+            var channels = token.ChannelList();
+            if (channels.Count == 0)
+            {
+                errors.Add($"Relay:Tokens:{i}:Channels is empty: name the channels this token may use, or '*' for all.");
+            }
+
+            foreach (var channel in channels.Where(c => c != RelayTokenOptions.AllChannels && !ChannelName.IsValid(c)))
+            {
+                errors.Add($"Relay:Tokens:{i}:Channels holds '{channel}': {ChannelName.Rule}.");
+            }
+
+            if (token.Secret is { } secret && DevelopmentSecrets.IsWellKnown(secret) && !(mode.IsLocalDefault && !TelegramConfigured()))
+            {
+                errors.Add($"Relay:Tokens:{i} is a well-known development token, which is refused outside the local default and whenever a Telegram bot is configured.");
+            }
+            else if (token.Secret is { } value && !mode.IsLocalDefault && value.Length < MinimumTokenLength)
+            {
+                errors.Add($"Relay:Tokens:{i}: every relay token must be at least {MinimumTokenLength} characters long.");
+            }
         }
 
         if (options.ClientAccessLifetime <= TimeSpan.Zero || options.ClientAccessLifetime > TimeSpan.FromDays(1))
         {
-            return ValidateOptionsResult.Fail("Relay:ClientAccessLifetime must be between 1 second and 1 day.");
+            errors.Add("Relay:ClientAccessLifetime must be between 1 second and 1 day.");
         }
 
-        return ValidateOptionsResult.Success;
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    private static bool HasValue(RelayTokenOptions token) => !string.IsNullOrWhiteSpace(token.Secret) || !string.IsNullOrWhiteSpace(token.Sha256);
+
+    private bool TelegramConfigured() => !string.IsNullOrWhiteSpace(configuration[$"{TelegramOptions.Section}:BotToken"]);
+
+    /// <summary>The earlier form <c>Relay:Tokens:N = TOKEN</c>, which bound a token to no channel in particular.</summary>
+    private bool HasBareTokens() =>
+        configuration.GetSection($"{RelayOptions.Section}:Tokens").GetChildren().Any(c => !string.IsNullOrEmpty(c.Value));
+
+    [GeneratedRegex(@"\A[0-9a-fA-F]{64}\z")]
+    private static partial Regex Sha256Pattern();
 }

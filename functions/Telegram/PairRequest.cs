@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using Serverless.Functions.Relay;
 
 namespace Serverless.Functions.Telegram;
 
 /// <summary><c>POST /api/relay/pair</c>: the owner approves a pairing code for a channel.</summary>
-public sealed record PairRequest(string? Channel, string? Code);
+public sealed record PairRequest(string? Channel, string? Code) : IChannelScoped;

@@ -18,7 +18,8 @@ public sealed partial class PermissionRelay(ITelegramAccessStore store, Telegram
     /// <summary>Sends the request; returns how many chats got it.</summary>
     public async Task<int> AskAsync(string channel, string requestId, string toolName, string description, string inputPreview, CancellationToken cancellationToken)
     {
-        var chats = await store.AllowedChatsAsync(cancellationToken);
+        // Only the people allowed on this channel see (and can answer) its session's requests.
+        var chats = await store.AllowedChatsAsync(channel, cancellationToken);
         var text = Text(toolName, description, requestId);
         var keyboard = new JsonObject
         {
@@ -40,10 +41,10 @@ public sealed partial class PermissionRelay(ITelegramAccessStore store, Telegram
         return sent.Count;
     }
 
-    /// <summary>Records an allowlisted user's answer; the text says what happened, for the user.</summary>
+    /// <summary>Records the answer of a user allowed on the request's channel; the text says what happened, for the user.</summary>
     public async Task<string> AnswerAsync(string requestId, string behavior, long userId, CancellationToken cancellationToken)
     {
-        var request = await store.GetPermissionRequestAsync(requestId, cancellationToken);
+        var request = await FindForUserAsync(requestId, userId, cancellationToken);
         if (request is null)
         {
             return $"There is no permission request {requestId}.";
@@ -91,10 +92,19 @@ public sealed partial class PermissionRelay(ITelegramAccessStore store, Telegram
         return outcome;
     }
 
-    public async Task<string> DescribeAsync(string requestId, CancellationToken cancellationToken)
+    public async Task<string> DescribeAsync(string requestId, long userId, CancellationToken cancellationToken)
+    {
+        var request = await FindForUserAsync(requestId, userId, cancellationToken);
+        return request is null ? $"There is no permission request {requestId}." : Summary.Clip($"{request.ToolName}: {request.InputPreview}", 200);
+    }
+
+    /// <summary>The request, if this user may see it: one of another channel is answered as if it did not exist.</summary>
+    private async Task<PermissionRequestRecord?> FindForUserAsync(string requestId, long userId, CancellationToken cancellationToken)
     {
         var request = await store.GetPermissionRequestAsync(requestId, cancellationToken);
-        return request is null ? $"There is no permission request {requestId}." : Summary.Clip($"{request.ToolName}: {request.InputPreview}", 200);
+        return request is not null && ChannelAccess.Allows(await store.ChannelsOfUserAsync(userId, cancellationToken), request.Channel)
+            ? request
+            : null;
     }
 
     private static string Text(string toolName, string description, string requestId) =>

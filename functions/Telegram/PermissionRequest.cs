@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Serverless.Functions.Relay;
 
 namespace Serverless.Functions.Telegram;
 
@@ -8,4 +9,4 @@ public sealed record PermissionRequest(
     [property: JsonPropertyName("request_id")] string? RequestId,
     [property: JsonPropertyName("tool_name")] string? ToolName,
     string? Description,
-    [property: JsonPropertyName("input_preview")] string? InputPreview);
+    [property: JsonPropertyName("input_preview")] string? InputPreview) : IChannelScoped;

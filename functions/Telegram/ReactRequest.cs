@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Serverless.Functions.Relay;
 
 namespace Serverless.Functions.Telegram;
 
@@ -7,4 +8,4 @@ public sealed record ReactRequest(
     string? Channel,
     [property: JsonPropertyName("chat_id")] string? ChatId,
     [property: JsonPropertyName("message_id")] long MessageId,
-    string? Emoji);
+    string? Emoji) : IChannelScoped;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Serverless.Functions.Relay;
 
 namespace Serverless.Functions.Telegram;
 
@@ -8,4 +9,4 @@ public sealed record ReplyRequest(
     [property: JsonPropertyName("chat_id")] string? ChatId,
     string? Text,
     [property: JsonPropertyName("reply_to")] long? ReplyTo,
-    string? Format);
+    string? Format) : IChannelScoped;

@@ -176,7 +176,8 @@ public static class TelegramRelayEndpoints
             return TypedResults.NotFound(new ErrorBody($"Pairing code '{code}' is unknown or has expired; ask the sender to write to the bot again for a new one."));
         }
 
-        await store.AllowAsync(pending.UserId, pending.ChatId, cancellationToken);
+        // The person is allowed on this relay's channel only; another channel's owner pairs them for theirs.
+        await store.AllowAsync(pending.UserId, pending.ChatId, body.Channel!, cancellationToken);
         await store.BindChatAsync(pending.ChatId, body.Channel!, cancellationToken);
         try
         {
@@ -190,11 +191,17 @@ public static class TelegramRelayEndpoints
         return TypedResults.Ok(new PairResponse(pending.UserId, pending.ChatId, body.Channel!));
     }
 
-    private static async Task<Ok<CapabilitiesResponse>> CapabilitiesAsync(
-        IOptions<TelegramOptions> options, ITelegramAccessStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CapabilitiesResponse>, BadRequest<ErrorBody>>> CapabilitiesAsync(
+        HttpRequest request, IOptions<TelegramOptions> options, ITelegramAccessStore store, CancellationToken cancellationToken)
     {
+        var channel = request.Query["channel"].ToString();
+        if (!ChannelName.IsValid(channel))
+        {
+            return TypedResults.BadRequest(new ErrorBody($"Invalid or missing ?channel=: {ChannelName.Rule}."));
+        }
+
         var enabled = options.Value.Enabled;
-        var paired = enabled && (await store.AllowedChatsAsync(cancellationToken)).Count > 0;
+        var paired = enabled && (await store.AllowedChatsAsync(channel, cancellationToken)).Count > 0;
         return TypedResults.Ok(new CapabilitiesResponse(enabled, paired));
     }
 
@@ -211,8 +218,9 @@ public static class TelegramRelayEndpoints
     }
 
     /// <summary>
-    /// The outbound gate: only chats the inbound gate would accept (an allowed user's private chat, an
-    /// allowed group) or the channel's notification chat; no chat_id means the notification chat.
+    /// The outbound gate: only chats the inbound gate would accept for this channel (the private chat of a
+    /// user allowed on it, an allowed group that talks to it) or the channel's notification chat; no
+    /// chat_id means the notification chat.
     /// </summary>
     private static async Task<(long Id, JsonHttpResult<ErrorBody>? Error)> ResolveChatAsync(
         string? chatId, string channel, TelegramOptions options, ITelegramAccessStore store, CancellationToken cancellationToken)
@@ -231,11 +239,11 @@ public static class TelegramRelayEndpoints
         }
 
         var allowed = chat == notification
-            || options.AllowedGroups.Contains(chat)
-            || (await store.AllowedChatsAsync(cancellationToken)).Contains(chat);
+            || (options.AllowedGroups.Contains(chat) && (await store.ChannelForChatAsync(chat, cancellationToken) ?? options.DefaultChannel) == channel)
+            || (await store.AllowedChatsAsync(channel, cancellationToken)).Contains(chat);
         return allowed
             ? (chat, null)
-            : (0, TypedResults.Json(new ErrorBody($"Chat {chat} is not an allowed chat; replies go only to paired chats, allowed groups and the channel's notification chat."), statusCode: StatusCodes.Status403Forbidden));
+            : (0, TypedResults.Json(new ErrorBody($"Chat {chat} is not an allowed chat of channel '{channel}'; replies go only to chats paired for this channel, allowed groups that talk to it and its notification chat."), statusCode: StatusCodes.Status403Forbidden));
     }
 
     private static JsonHttpResult<ErrorBody> BadGateway(string message) =>

@@ -56,23 +56,27 @@ public sealed partial class TelegramUpdateHandler(
             return "ignored: no human sender";
         }
 
-        var allowed = await store.IsAllowedAsync(userId.Value, cancellationToken);
+        var channels = await store.ChannelsOfUserAsync(userId.Value, cancellationToken);
         if (chatType == "private")
         {
-            return allowed
-                ? await FromAllowedAsync(message, chatId.Value, userId.Value, cancellationToken)
+            return channels.Count > 0
+                ? await FromAllowedAsync(message, chatId.Value, userId.Value, channels, cancellationToken)
                 : await FromStrangerAsync(chatId.Value, userId.Value, cancellationToken);
         }
 
-        if (chatType is "group" or "supergroup" && allowed && options.Value.AllowedGroups.Contains(chatId.Value) && MentionsBot(message))
+        if (chatType is "group" or "supergroup" && channels.Count > 0 && options.Value.AllowedGroups.Contains(chatId.Value) && MentionsBot(message))
         {
-            return await ForwardAsync(message, chatId.Value, userId.Value, cancellationToken);
+            // A group talks to one channel; only members allowed on that channel reach it.
+            var channel = await store.ChannelForChatAsync(chatId.Value, cancellationToken) ?? options.Value.DefaultChannel;
+            return ChannelAccess.Allows(channels, channel)
+                ? await ForwardAsync(message, chatId.Value, userId.Value, channel, cancellationToken)
+                : "ignored: sender not allowed on the group's channel";
         }
 
         return "ignored: group message not for the bot";
     }
 
-    private async Task<string> FromAllowedAsync(JsonObject message, long chatId, long userId, CancellationToken cancellationToken)
+    private async Task<string> FromAllowedAsync(JsonObject message, long chatId, long userId, IReadOnlySet<string> channels, CancellationToken cancellationToken)
     {
         var text = Json.Text(message, "text")?.Trim() ?? string.Empty;
         if (PermissionAnswer().Match(text) is { Success: true } answer)
@@ -86,24 +90,27 @@ public sealed partial class TelegramUpdateHandler(
         if (text.StartsWith("/channel", StringComparison.Ordinal))
         {
             var name = text["/channel".Length..].Trim();
-            if (ChannelName.IsValid(name))
+            if (ChannelName.IsValid(name) && ChannelAccess.Allows(channels, name))
             {
                 await store.BindChatAsync(chatId, name, cancellationToken);
                 await ReplyAsync(chatId, $"This chat now talks to channel '{name}'.", cancellationToken);
                 return "channel switched";
             }
 
-            await ReplyAsync(chatId, $"Usage: /channel NAME ({ChannelName.Rule}). Now: '{await ChannelAsync(chatId, cancellationToken)}'.", cancellationToken);
-            return "channel usage";
+            var current = await ChannelAsync(chatId, channels, cancellationToken);
+            await ReplyAsync(chatId, ChannelName.IsValid(name)
+                ? $"You are not paired for channel '{name}': its owner runs relay pair for you on that channel. Still on '{current}'."
+                : $"Usage: /channel NAME ({ChannelName.Rule}), one of your channels: {Describe(channels)}. Now: '{current}'.", cancellationToken);
+            return ChannelName.IsValid(name) ? "channel refused" : "channel usage";
         }
 
         if (text is "/start" or "/help" or "/status")
         {
-            await ReplyAsync(chatId, $"Connected: messages here reach the Claude Code session on channel '{await ChannelAsync(chatId, cancellationToken)}'. Switch with /channel NAME.", cancellationToken);
+            await ReplyAsync(chatId, $"Connected: messages here reach the Claude Code session on channel '{await ChannelAsync(chatId, channels, cancellationToken)}'. Your channels: {Describe(channels)}; switch with /channel NAME.", cancellationToken);
             return "help";
         }
 
-        return await ForwardAsync(message, chatId, userId, cancellationToken);
+        return await ForwardAsync(message, chatId, userId, await ChannelAsync(chatId, channels, cancellationToken), cancellationToken);
     }
 
     private async Task<string> FromStrangerAsync(long chatId, long userId, CancellationToken cancellationToken)
@@ -146,9 +153,8 @@ public sealed partial class TelegramUpdateHandler(
         return "pairing code sent";
     }
 
-    private async Task<string> ForwardAsync(JsonObject message, long chatId, long userId, CancellationToken cancellationToken)
+    private async Task<string> ForwardAsync(JsonObject message, long chatId, long userId, string channel, CancellationToken cancellationToken)
     {
-        var channel = await ChannelAsync(chatId, cancellationToken);
         var username = Json.Text(message, "from.username");
         // The sender's own words go to the session whole, line breaks and all (the relay bounds the content);
         // attachments are named after them.
@@ -193,7 +199,7 @@ public sealed partial class TelegramUpdateHandler(
             return "ignored: unknown callback";
         }
 
-        if (!await store.IsAllowedAsync(userId.Value, cancellationToken))
+        if ((await store.ChannelsOfUserAsync(userId.Value, cancellationToken)).Count == 0)
         {
             await bot.AnswerCallbackQueryAsync(id, "You are not allowed to answer this.", false, cancellationToken);
             return "ignored: callback from a stranger";
@@ -201,7 +207,7 @@ public sealed partial class TelegramUpdateHandler(
 
         var text = parts[1] switch
         {
-            "more" => await permissions.DescribeAsync(parts[2], cancellationToken),
+            "more" => await permissions.DescribeAsync(parts[2], userId.Value, cancellationToken),
             "allow" or "deny" => await permissions.AnswerAsync(parts[2], parts[1], userId.Value, cancellationToken),
             _ => "Unknown action.",
         };
@@ -209,8 +215,24 @@ public sealed partial class TelegramUpdateHandler(
         return $"permission callback {parts[1]}";
     }
 
-    private async Task<string> ChannelAsync(long chatId, CancellationToken cancellationToken) =>
-        await store.ChannelForChatAsync(chatId, cancellationToken) ?? options.Value.DefaultChannel;
+    /// <summary>
+    /// The channel a private chat talks to: the one it was switched or paired to, while the user is still
+    /// allowed on it; else the default channel if allowed; else the first of the user's channels.
+    /// </summary>
+    private async Task<string> ChannelAsync(long chatId, IReadOnlySet<string> channels, CancellationToken cancellationToken)
+    {
+        if (await store.ChannelForChatAsync(chatId, cancellationToken) is { } bound && ChannelAccess.Allows(channels, bound))
+        {
+            return bound;
+        }
+
+        return ChannelAccess.Allows(channels, options.Value.DefaultChannel)
+            ? options.Value.DefaultChannel
+            : channels.Order(StringComparer.Ordinal).First();
+    }
+
+    private static string Describe(IReadOnlySet<string> channels) =>
+        channels.Contains(ChannelAccess.Every) ? "any channel" : string.Join(", ", channels.Order(StringComparer.Ordinal).Select(c => $"'{c}'"));
 
     private bool MentionsBot(JsonObject message)
     {

@@ -22,15 +22,27 @@ public sealed class TableTelegramAccessStoreTests(AzuriteFixture fixture)
     }
 
     [Fact]
-    public async Task Allowed_users_come_from_configuration_and_from_pairing()
+    public async Task Configured_users_reach_every_channel_and_paired_users_only_theirs()
     {
         var store = Store(7);
 
-        Assert.True(await store.IsAllowedAsync(7, default));
-        Assert.False(await store.IsAllowedAsync(8, default));
-        await store.AllowAsync(8, 8, default);
-        Assert.True(await store.IsAllowedAsync(8, default));
-        Assert.Equal([7L, 8L], (await store.AllowedChatsAsync(default)).Order());
+        Assert.Equal(["*"], await store.ChannelsOfUserAsync(7, default));
+        Assert.Empty(await store.ChannelsOfUserAsync(8, default));
+        await store.AllowAsync(8, 80, "team-a", default);
+        await store.AllowAsync(8, 80, "team-b", default);
+        Assert.Equal(["team-a", "team-b"], (await store.ChannelsOfUserAsync(8, default)).Order());
+        Assert.Equal([7L, 80L], (await store.AllowedChatsAsync("team-a", default)).Order());
+        Assert.Equal([7L], await store.AllowedChatsAsync("team-c", default));
+    }
+
+    [Fact]
+    public async Task Pairings_for_two_channels_at_once_both_count()
+    {
+        var store = Store();
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(i => store.AllowAsync(9, 90, $"ch-{i}", default)));
+
+        Assert.Equal(6, (await store.ChannelsOfUserAsync(9, default)).Count);
     }
 
     [Fact]

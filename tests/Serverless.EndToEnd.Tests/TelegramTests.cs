@@ -17,6 +17,7 @@ public sealed partial class TelegramTests : IAsyncLifetime
     private const string Secret = "telegram-secret-token-0123";
     private const long Owner = 111;
     private readonly ManualTimeProvider _clock = new();
+    private const string RelayToken = "telegram-tests-relay-token";
     private FakeTelegramBotApi _telegram = null!;
     private RunningFunctionsApp _app = null!;
     private HttpClient _http = null!;
@@ -30,6 +31,9 @@ public sealed partial class TelegramTests : IAsyncLifetime
             {
                 ["Telegram:BotToken"] = BotToken,
                 ["Telegram:SecretToken"] = Secret,
+                // With a bot configured the public development relay token is refused, even locally.
+                ["Relay:Tokens:0:Secret"] = RelayToken,
+                ["Relay:Tokens:0:Channels"] = "default",
                 ["Telegram:ApiBaseUrl"] = _telegram.BaseUrl.ToString(),
                 ["Telegram:AllowedUsers:0"] = Owner.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Telegram:BotUsername"] = "claude_bot",
@@ -82,7 +86,7 @@ public sealed partial class TelegramTests : IAsyncLifetime
 
     private async Task<(int ExitCode, string Stdout, string Stderr)> RelayPairAsync(string code)
     {
-        using var process = Process.Start(RelayProcess.StartInfo("dev-relay-token", "pair", code, "--url", _app.BaseUrl.ToString(), "--channel", "default"))!;
+        using var process = Process.Start(RelayProcess.StartInfo(RelayToken, "pair", code, "--url", _app.BaseUrl.ToString(), "--channel", "default"))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
@@ -98,7 +102,7 @@ public sealed partial class TelegramTests : IAsyncLifetime
     [Fact]
     public async Task A_message_reaches_the_session_and_the_reply_reaches_the_chat()
     {
-        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", "dev-relay-token");
+        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", RelayToken);
         await WebhookToChannelTests.WaitUntilConnectedAsync(relay);
 
         using var response = await PostUpdateAsync(Message(Owner, "the deploy failed, look at it", 42, "owner"));
@@ -127,7 +131,7 @@ public sealed partial class TelegramTests : IAsyncLifetime
     [Fact]
     public async Task A_long_reply_arrives_as_ordered_parts_and_a_429_is_waited_out()
     {
-        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", "dev-relay-token");
+        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", RelayToken);
         var paragraphs = Enumerable.Range(0, 30).Select(i => $"Paragraph {i:00}: " + new string((char)('a' + (i % 26)), 280)).ToList();
         var text = string.Join("\n\n", paragraphs);
         Assert.InRange(text.Length, 8500, 9500);
@@ -151,7 +155,7 @@ public sealed partial class TelegramTests : IAsyncLifetime
     [Fact]
     public async Task The_reply_tool_refuses_a_chat_that_is_not_paired()
     {
-        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", "dev-relay-token");
+        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", RelayToken);
 
         var result = await relay.Client.CallToolAsync("reply", new Dictionary<string, object?> { ["chat_id"] = "999", ["text"] = "hello" });
 
@@ -253,7 +257,7 @@ public sealed partial class TelegramTests : IAsyncLifetime
     [Fact]
     public async Task A_permission_request_is_answered_from_the_phone_once_and_only_by_an_allowed_user()
     {
-        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", "dev-relay-token");
+        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", RelayToken);
         await WebhookToChannelTests.WaitUntilConnectedAsync(relay);
         Assert.True(relay.Client.ServerCapabilities.Experimental!.ContainsKey("claude/channel/permission"));
 
@@ -304,7 +308,7 @@ public sealed partial class TelegramTests : IAsyncLifetime
     [Fact]
     public async Task A_text_answer_denies_a_request()
     {
-        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", "dev-relay-token");
+        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", RelayToken);
         await WebhookToChannelTests.WaitUntilConnectedAsync(relay);
         await relay.Client.SendNotificationAsync("notifications/claude/channel/permission_request", new JsonObject
         {
@@ -389,7 +393,7 @@ public sealed partial class TelegramTests : IAsyncLifetime
     [Fact]
     public async Task A_reply_without_chat_id_goes_to_the_channels_notification_chat()
     {
-        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", "dev-relay-token");
+        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", RelayToken);
 
         var result = await relay.Client.CallToolAsync("reply", new Dictionary<string, object?> { ["text"] = "CI is green again.", ["format"] = "markdownv2" });
 

@@ -6,17 +6,25 @@ namespace Serverless.Functions.Telegram.Access;
 public sealed class EmbeddedTelegramAccessStore(IOptions<TelegramOptions> options) : ITelegramAccessStore
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<long, long> _allowed = options.Value.AllowedUsers.ToDictionary(u => u, u => u);
+    private readonly Dictionary<long, (long ChatId, HashSet<string> Channels)> _allowed =
+        options.Value.AllowedUsers.Distinct().ToDictionary(u => u, u => (u, new HashSet<string>(ChannelAccess.All, StringComparer.Ordinal)));
     private readonly Dictionary<string, PendingPairing> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<long, string> _bindings = [];
     private readonly Dictionary<string, PermissionRequestRecord> _permissions = new(StringComparer.Ordinal);
 
-    public Task<bool> IsAllowedAsync(long userId, CancellationToken cancellationToken) => Locked(() => _allowed.ContainsKey(userId));
+    public Task<IReadOnlySet<string>> ChannelsOfUserAsync(long userId, CancellationToken cancellationToken) =>
+        Locked<IReadOnlySet<string>>(() => _allowed.TryGetValue(userId, out var user) ? new HashSet<string>(user.Channels, StringComparer.Ordinal) : ChannelAccess.None);
 
-    public Task AllowAsync(long userId, long chatId, CancellationToken cancellationToken) => Locked(() => _allowed[userId] = chatId);
+    public Task AllowAsync(long userId, long chatId, string channel, CancellationToken cancellationToken) => Locked(() =>
+    {
+        var channels = _allowed.TryGetValue(userId, out var user) ? user.Channels : new HashSet<string>(StringComparer.Ordinal);
+        channels.Add(channel);
+        _allowed[userId] = (chatId, channels);
+        return true;
+    });
 
-    public Task<IReadOnlyList<long>> AllowedChatsAsync(CancellationToken cancellationToken) =>
-        Locked<IReadOnlyList<long>>(() => [.. _allowed.Values.Distinct()]);
+    public Task<IReadOnlyList<long>> AllowedChatsAsync(string channel, CancellationToken cancellationToken) =>
+        Locked<IReadOnlyList<long>>(() => [.. _allowed.Values.Where(u => ChannelAccess.Allows(u.Channels, channel)).Select(u => u.ChatId).Distinct()]);
 
     public Task<PendingPairing?> FindPendingForUserAsync(long userId, CancellationToken cancellationToken) =>
         Locked(() => _pending.Values.FirstOrDefault(p => p.UserId == userId));

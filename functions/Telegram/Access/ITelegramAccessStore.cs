@@ -7,12 +7,14 @@ namespace Serverless.Functions.Telegram.Access;
 /// </summary>
 public interface ITelegramAccessStore
 {
-    Task<bool> IsAllowedAsync(long userId, CancellationToken cancellationToken);
+    /// <summary>The channels this user may reach (<see cref="ChannelAccess"/>); empty for a stranger.</summary>
+    Task<IReadOnlySet<string>> ChannelsOfUserAsync(long userId, CancellationToken cancellationToken);
 
-    Task AllowAsync(long userId, long chatId, CancellationToken cancellationToken);
+    /// <summary>Allows the user on one more channel, reached from their private chat.</summary>
+    Task AllowAsync(long userId, long chatId, string channel, CancellationToken cancellationToken);
 
-    /// <summary>The private chats of every allowed user.</summary>
-    Task<IReadOnlyList<long>> AllowedChatsAsync(CancellationToken cancellationToken);
+    /// <summary>The private chats of the users allowed on this channel.</summary>
+    Task<IReadOnlyList<long>> AllowedChatsAsync(string channel, CancellationToken cancellationToken);
 
     Task<PendingPairing?> FindPendingForUserAsync(long userId, CancellationToken cancellationToken);
 

@@ -16,21 +16,49 @@ public sealed class TableTelegramAccessStore(TableClient table, IOptions<Telegra
     private const string Permission = "perm";
     private readonly CreateOnce _table = new(() => table.CreateIfNotExistsAsync(CancellationToken.None));
 
-    public async Task<bool> IsAllowedAsync(long userId, CancellationToken cancellationToken) =>
-        options.Value.AllowedUsers.Contains(userId) || await GetAsync(Allow, Key(userId), cancellationToken) is not null;
+    public async Task<IReadOnlySet<string>> ChannelsOfUserAsync(long userId, CancellationToken cancellationToken) =>
+        options.Value.AllowedUsers.Contains(userId)
+            ? ChannelAccess.All
+            : ChannelAccess.Parse((await GetAsync(Allow, Key(userId), cancellationToken))?.GetString("Channels"));
 
-    public async Task AllowAsync(long userId, long chatId, CancellationToken cancellationToken)
+    public async Task AllowAsync(long userId, long chatId, string channel, CancellationToken cancellationToken)
     {
-        await _table.EnsureAsync(cancellationToken);
-        await table.UpsertEntityAsync(new TableEntity(Allow, Key(userId)) { ["ChatId"] = chatId }, TableUpdateMode.Replace, cancellationToken);
+        // Read, add the channel, write back under the ETag: two pairings at once must both count.
+        for (var attempt = 0; ; attempt++)
+        {
+            var existing = await GetAsync(Allow, Key(userId), cancellationToken);
+            var channels = new HashSet<string>(ChannelAccess.Parse(existing?.GetString("Channels")), StringComparer.Ordinal) { channel };
+            var entity = new TableEntity(Allow, Key(userId)) { ["ChatId"] = chatId, ["Channels"] = ChannelAccess.Format(channels) };
+            try
+            {
+                if (existing is null)
+                {
+                    await table.AddEntityAsync(entity, cancellationToken);
+                }
+                else
+                {
+                    await table.UpdateEntityAsync(entity, existing.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 10)
+            {
+                // Someone else changed the row since it was read: read it again, a little later.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50)), cancellationToken);
+            }
+        }
     }
 
-    public async Task<IReadOnlyList<long>> AllowedChatsAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<long>> AllowedChatsAsync(string channel, CancellationToken cancellationToken)
     {
         var chats = new HashSet<long>(options.Value.AllowedUsers);
         foreach (var entity in await QueryAsync(Allow, cancellationToken))
         {
-            chats.Add(entity.GetInt64("ChatId") ?? 0);
+            if (ChannelAccess.Allows(ChannelAccess.Parse(entity.GetString("Channels")), channel))
+            {
+                chats.Add(entity.GetInt64("ChatId") ?? 0);
+            }
         }
 
         return [.. chats.Where(c => c != 0)];

@@ -160,7 +160,8 @@ public sealed class InfraTests(CompiledInfra infra) : IClassFixture<CompiledInfr
         Assert.Contains("AzureWebJobsStorage__accountName", settings, StringComparison.Ordinal);
         Assert.Contains("Storage__ServiceUri", settings, StringComparison.Ordinal);
         Assert.Contains("WebPubSub__Endpoint", settings, StringComparison.Ordinal);
-        Assert.Contains("Relay__Tokens__0", settings, StringComparison.Ordinal);
+        Assert.Contains("Relay__Tokens__0__Secret", settings, StringComparison.Ordinal);
+        Assert.Contains("Relay__Tokens__0__Channels", settings, StringComparison.Ordinal);
         // Secret settings come from the secure parameters, through variables merged into the app settings.
         Assert.Contains("parameters('sourceSecrets')", Text(_template), StringComparison.Ordinal);
         Assert.Contains("Sources__", Text(_template), StringComparison.Ordinal);

@@ -21,7 +21,8 @@ public class StartupValidationTests
         var message = await StartupErrorAsync(new()
         {
             ["WebPubSub:ConnectionString"] = "Endpoint=https://demo.webpubsub.azure.com;AccessKey=real-key-1234567890;Version=1.0;",
-            ["Relay:Tokens:0"] = "dev-relay-token",
+            ["Relay:Tokens:0:Secret"] = "dev-relay-token",
+            ["Relay:Tokens:0:Channels"] = "*",
         });
 
         Assert.Contains("Relay:Tokens", message, StringComparison.Ordinal);
@@ -45,7 +46,8 @@ public class StartupValidationTests
         var message = await StartupErrorAsync(new()
         {
             ["WebPubSub:Endpoint"] = "https://demo.webpubsub.azure.com",
-            ["Relay:Tokens:0"] = "a-real-relay-token-0123456789",
+            ["Relay:Tokens:0:Secret"] = "a-real-relay-token-0123456789",
+            ["Relay:Tokens:0:Channels"] = "*",
             ["Sources:generic:Secret"] = "dev-webhook-token",
         });
 
@@ -61,7 +63,8 @@ public class StartupValidationTests
         var message = await StartupErrorAsync(new()
         {
             [key] = value,
-            ["Relay:Tokens:0"] = "a-real-relay-token-0123456789",
+            ["Relay:Tokens:0:Secret"] = "a-real-relay-token-0123456789",
+            ["Relay:Tokens:0:Channels"] = "*",
         });
 
         Assert.Contains(mentioned, message, StringComparison.Ordinal);

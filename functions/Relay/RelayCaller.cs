@@ -1,0 +1,9 @@
+namespace Serverless.Functions.Relay;
+
+/// <summary>Who called the relay API: the channels its token may use.</summary>
+public sealed class RelayCaller(IReadOnlySet<string> channels)
+{
+    public IReadOnlySet<string> Channels { get; } = channels;
+
+    public bool MayUse(string channel) => Channels.Contains(RelayTokenOptions.AllChannels) || Channels.Contains(channel);
+}
