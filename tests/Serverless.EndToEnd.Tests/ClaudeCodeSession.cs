@@ -1,28 +1,26 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace Serverless.EndToEnd.Tests;
 
 /// <summary>
-/// A real Claude Code (the npm package the test build installs) in a terminal of its own, with a home
-/// directory of its own and the Messages API faked on loopback, driven by keystrokes as a person would.
+/// A real Claude Code (the npm package the test build installs) in a terminal of its own (a tmux
+/// server on a private socket), with a home directory of its own and the Messages API faked on
+/// loopback, read from the rendered screen and driven by keystrokes as a person would.
 /// </summary>
-public sealed partial class ClaudeCodeSession : IAsyncDisposable
+public sealed class ClaudeCodeSession : IAsyncDisposable
 {
+    public const string Up = "Up";
+    public const string Enter = "Enter";
     private const string ApiKey = "sk-ant-api03-local-test-key-0000000000000000000000000000000000000000000000";
-    private readonly Process _process;
-    private readonly StringBuilder _screen = new();
-    private readonly Lock _gate = new();
+    private const string Session = "claude";
+    private readonly string _socket;
 
-    private ClaudeCodeSession(Process process, string home)
+    private ClaudeCodeSession(string socket, string home)
     {
-        _process = process;
+        _socket = socket;
         Home = home;
-        _ = PumpAsync(process.StandardOutput.BaseStream);
-        _ = PumpAsync(process.StandardError.BaseStream);
     }
 
     public string Home { get; }
@@ -32,18 +30,6 @@ public sealed partial class ClaudeCodeSession : IAsyncDisposable
             typeof(ClaudeCodeSession).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ClaudeCodeDirectory").Value!,
             "node_modules", ".bin", "claude");
 
-    /// <summary>What the terminal showed so far, without escape sequences.</summary>
-    public string Screen
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return Whitespace().Replace(AnsiSequence().Replace(_screen.ToString(), " "), " ");
-            }
-        }
-    }
-
     /// <summary>Claude Code's own debug log (<c>--debug</c>), where it says what it did with each MCP server.</summary>
     public string DebugLog
     {
@@ -51,7 +37,7 @@ public sealed partial class ClaudeCodeSession : IAsyncDisposable
         {
             var folder = Path.Combine(Home, ".claude", "debug");
             return Directory.Exists(folder)
-                ? string.Join('\n', Directory.GetFiles(folder, "*.txt").Select(f => ReadShared(f)))
+                ? string.Join('\n', Directory.GetFiles(folder, "*.txt").Select(ReadShared))
                 : string.Empty;
         }
     }
@@ -61,7 +47,7 @@ public sealed partial class ClaudeCodeSession : IAsyncDisposable
     /// finished onboarding would have said already (theme, the API key, trust in this folder); the MCP
     /// server and development-channel dialogs are left for the test to answer.
     /// </summary>
-    public static ClaudeCodeSession Start(string project, Uri messagesApi, params string[] arguments)
+    public static async Task<ClaudeCodeSession> StartAsync(string project, Uri messagesApi, params string[] arguments)
     {
         var home = Directory.CreateTempSubdirectory("claude-home-").FullName;
         var config = new JsonObject
@@ -76,86 +62,130 @@ public sealed partial class ClaudeCodeSession : IAsyncDisposable
             // feature is not currently available" and shows no event, whatever the server does.
             ["cachedGrowthBookFeatures"] = new JsonObject { ["tengu_harbor"] = true },
         };
-        File.WriteAllText(Path.Combine(home, ".claude.json"), config.ToJsonString());
+        await File.WriteAllTextAsync(Path.Combine(home, ".claude.json"), config.ToJsonString());
 
-        var command = new StringBuilder("stty cols 200 rows 50; exec ").Append(Quote(Executable));
-        foreach (var argument in arguments)
+        var environment = new Dictionary<string, string>
         {
-            command.Append(' ').Append(Quote(argument));
-        }
-
-        // script(1) gives Claude Code a terminal; keystrokes written to its stdin reach that terminal.
-        var start = new ProcessStartInfo("script", ["-qfec", command.ToString(), "/dev/null"])
-        {
-            WorkingDirectory = project,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            ["HOME"] = home,
+            ["TERM"] = "xterm-256color",
+            ["ANTHROPIC_BASE_URL"] = messagesApi.GetLeftPart(UriPartial.Authority),
+            ["ANTHROPIC_API_KEY"] = ApiKey,
+            // Nothing but loopback: no telemetry, update checks, error reports or marketplace downloads.
+            ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1",
+            ["CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL"] = "1",
+            ["DISABLE_AUTOUPDATER"] = "1",
+            ["DISABLE_TELEMETRY"] = "1",
+            ["CLAUDE_CODE_GB_DISK_CACHE_WHEN_TELEMETRY_OFF"] = "1",
         };
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("CLAUDE", StringComparison.Ordinal) || k.StartsWith("ANTHROPIC", StringComparison.Ordinal) || k.StartsWith("MCP_", StringComparison.Ordinal)).ToList())
+        var session = new ClaudeCodeSession($"claude-test-{Guid.NewGuid():N}", home);
+        List<string> tmux = ["new-session", "-d", "-s", Session, "-x", "200", "-y", "50", "-c", project];
+        foreach (var (name, value) in environment)
         {
-            start.Environment.Remove(name);
+            tmux.AddRange(["-e", $"{name}={value}"]);
         }
 
-        start.Environment["HOME"] = home;
-        start.Environment["TERM"] = "xterm-256color";
-        start.Environment["ANTHROPIC_BASE_URL"] = messagesApi.GetLeftPart(UriPartial.Authority);
-        start.Environment["ANTHROPIC_API_KEY"] = ApiKey;
-        // Nothing but loopback: no telemetry, update checks, error reports or marketplace downloads.
-        start.Environment["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1";
-        start.Environment["CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL"] = "1";
-        start.Environment["DISABLE_AUTOUPDATER"] = "1";
-        start.Environment["DISABLE_TELEMETRY"] = "1";
-        start.Environment["CLAUDE_CODE_GB_DISK_CACHE_WHEN_TELEMETRY_OFF"] = "1";
-        return new ClaudeCodeSession(Process.Start(start)!, home);
+        tmux.AddRange([Executable, .. arguments]);
+        await session.TmuxAsync([.. tmux]);
+        return session;
     }
 
-    public async Task<bool> WaitForScreenAsync(string text, TimeSpan within) =>
-        await RelayProcess.EventuallyAsync(() => Screen.Contains(text, StringComparison.Ordinal), within);
+    /// <summary>The terminal as it shows now.</summary>
+    public Task<string> ScreenAsync() => TmuxAsync("capture-pane", "-p", "-t", Session);
 
-    /// <summary>
-    /// Presses <paramref name="key"/> until the terminal redraws with <paramref name="selected"/>, as a
-    /// person watching the menu would: a key pressed while the dialog is still being set up is lost.
-    /// </summary>
-    public async Task<bool> SelectAsync(string key, string selected, int attempts = 6)
+    public async Task<bool> WaitForScreenAsync(string text, TimeSpan within)
     {
-        for (var i = 0; i < attempts; i++)
+        var deadline = DateTime.UtcNow + within;
+        do
         {
-            var mark = Screen.Length;
-            await PressAsync(key);
-            if (await RelayProcess.EventuallyAsync(() => Screen.Length > mark && Screen[mark..].Contains(selected, StringComparison.Ordinal), TimeSpan.FromSeconds(2)))
+            if ((await ScreenAsync()).Contains(text, StringComparison.Ordinal))
             {
                 return true;
             }
-        }
 
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
         return false;
     }
 
     public async Task<bool> WaitForDebugLogAsync(string text, TimeSpan within) =>
         await RelayProcess.EventuallyAsync(() => DebugLog.Contains(text, StringComparison.Ordinal), within);
 
-    public async Task PressAsync(string keys)
+    /// <summary>Moves a menu's cursor with <paramref name="key"/> until its line reads <paramref name="choice"/>, as a person watching it would.</summary>
+    public async Task<bool> SelectAsync(string key, string choice, int attempts = 8)
     {
-        await _process.StandardInput.WriteAsync(keys);
-        await _process.StandardInput.FlushAsync();
-        await Task.Delay(300);
+        for (var i = 0; i < attempts; i++)
+        {
+            var selected = (await ScreenAsync()).Split('\n').FirstOrDefault(l => l.TrimStart().StartsWith("❯ ", StringComparison.Ordinal));
+            if (selected is not null && selected.Contains(choice, StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            await PressAsync(key);
+        }
+
+        return false;
     }
 
-    public const string Up = "\u001b[A";
-    public const string Enter = "\r";
+    /// <summary>
+    /// Answers a dialog: waits for <paramref name="dialog"/> on the screen, moves to <paramref name="choice"/>,
+    /// presses Enter, and returns once the dialog is gone (pressing again if a key was lost while it was
+    /// still being set up).
+    /// </summary>
+    public async Task<bool> ChooseAsync(string dialog, string choice, TimeSpan within)
+    {
+        if (!await WaitForScreenAsync(dialog, within))
+        {
+            return false;
+        }
 
-    public string Describe() => $"--- screen ---\n{Screen[^Math.Min(Screen.Length, 4000)..]}\n--- debug log ---\n{DebugLog[^Math.Min(DebugLog.Length, 6000)..]}";
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (!await SelectAsync(Up, choice))
+            {
+                return false;
+            }
+
+            await PressAsync(Enter);
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            while (DateTime.UtcNow < deadline)
+            {
+                if (!(await ScreenAsync()).Contains(dialog, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+
+                await Task.Delay(200);
+            }
+        }
+
+        return false;
+    }
+
+    public async Task PressAsync(string key)
+    {
+        await TmuxAsync("send-keys", "-t", Session, key);
+        await Task.Delay(400);
+    }
+
+    public async Task<string> DescribeAsync()
+    {
+        var log = DebugLog;
+        return $"--- screen ---\n{await ScreenAsync()}\n--- debug log ---\n{log[^Math.Min(log.Length, 6000)..]}";
+    }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        try
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            await TmuxAsync("kill-server");
+        }
+        catch (InvalidOperationException)
+        {
+            // The server is gone already.
         }
 
-        _process.Dispose();
         try
         {
             Directory.Delete(Home, recursive: true);
@@ -166,17 +196,26 @@ public sealed partial class ClaudeCodeSession : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(Stream stream)
+    private async Task<string> TmuxAsync(params string[] arguments)
     {
-        var buffer = new byte[8192];
-        int read;
-        while ((read = await stream.ReadAsync(buffer)) > 0)
+        var start = new ProcessStartInfo("tmux", ["-L", _socket, .. arguments])
         {
-            lock (_gate)
-            {
-                _screen.Append(Encoding.UTF8.GetString(buffer, 0, read));
-            }
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        // The tmux server, and so Claude Code, starts with this environment: none of the caller's Claude settings.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("CLAUDE", StringComparison.Ordinal) || k.StartsWith("ANTHROPIC", StringComparison.Ordinal) || k.StartsWith("MCP_", StringComparison.Ordinal) || k == "TMUX").ToList())
+        {
+            start.Environment.Remove(name);
         }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0
+            ? await output
+            : throw new InvalidOperationException($"tmux {string.Join(' ', arguments)}: {await error}");
     }
 
     private static string ReadShared(string path)
@@ -185,12 +224,4 @@ public sealed partial class ClaudeCodeSession : IAsyncDisposable
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
-
-    private static string Quote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    [GeneratedRegex(@"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")]
-    private static partial Regex AnsiSequence();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
 }

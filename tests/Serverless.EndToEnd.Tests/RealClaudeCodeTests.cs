@@ -32,18 +32,19 @@ public sealed class RealClaudeCodeTests
             Assert.Contains("claude --dangerously-load-development-channels server:relay", output, StringComparison.Ordinal);
         }
 
-        await using var claude = ClaudeCodeSession.Start(project, messages.BaseUrl, "--debug", "--dangerously-load-development-channels", "server:relay");
+        await using var claude = await ClaudeCodeSession.StartAsync(project, messages.BaseUrl, "--debug", "--dangerously-load-development-channels", "server:relay");
 
         // First dialog: a new project MCP server. Its default is to continue without it.
-        Assert.True(await claude.WaitForScreenAsync("New MCP server found in this project: relay", TimeSpan.FromSeconds(60)), claude.Describe());
-        Assert.True(await claude.SelectAsync(ClaudeCodeSession.Up, "❯ Use this MCP server"), claude.Describe());
-        await claude.PressAsync(ClaudeCodeSession.Enter);
+        Assert.True(
+            await claude.ChooseAsync("New MCP server found in this project: relay", "Use this MCP server", TimeSpan.FromSeconds(60)),
+            await claude.DescribeAsync());
 
         // Second: the development-channels warning, whose first choice is to go on.
-        Assert.True(await claude.WaitForScreenAsync("I am using this for local development", TimeSpan.FromSeconds(30)), claude.Describe());
-        await claude.PressAsync(ClaudeCodeSession.Enter);
+        Assert.True(
+            await claude.ChooseAsync("WARNING: Loading development channels", "I am using this for local development", TimeSpan.FromSeconds(30)),
+            await claude.DescribeAsync());
 
-        Assert.True(await claude.WaitForDebugLogAsync("MCP server \"relay\": Channel notifications registered", TimeSpan.FromSeconds(60)), claude.Describe());
+        Assert.True(await claude.WaitForDebugLogAsync("MCP server \"relay\": Channel notifications registered", TimeSpan.FromSeconds(60)), await claude.DescribeAsync());
         Assert.Contains("\"negotiatedProtocolVersion\":\"2025-11-25\"", claude.DebugLog, StringComparison.Ordinal);
 
         var id = await Webhook.PostAcceptedAsync(http, "session", new
@@ -55,7 +56,7 @@ public sealed class RealClaudeCodeTests
         string? request = null;
         Assert.True(
             await RelayProcess.EventuallyAsync(() => (request = messages.Requests.LastOrDefault(r => r.Contains(id, StringComparison.Ordinal))) is not null, TimeSpan.FromSeconds(30)),
-            claude.Describe());
+            await claude.DescribeAsync());
         var prompt = string.Join('\n', JsonNode.Parse(request!)!["messages"]!.AsArray()
             .SelectMany(m => m!["content"] is JsonArray blocks ? blocks.Select(b => (string?)b!["text"] ?? string.Empty) : [(string?)m["content"] ?? string.Empty]));
         Assert.Contains($"<channel source=\"relay\" event_id=\"{id}\" kind=\"generic\"", prompt, StringComparison.Ordinal);
