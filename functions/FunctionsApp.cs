@@ -11,6 +11,7 @@ using Serverless.Functions.Hosting;
 using Serverless.Functions.Inbox;
 using Serverless.Functions.Publishing;
 using Serverless.Functions.Relay;
+using Serverless.Functions.Security;
 using Serverless.Functions.Sources;
 using Serverless.Functions.Sources.Dedupe;
 using Serverless.Functions.Sources.Filters;
@@ -34,6 +35,10 @@ public static class FunctionsApp
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         ConfigureUrls(builder);
+        // Request logs name whole URLs, and function URLs carry ?code= secrets: ASP.NET Core's own
+        // request and outgoing-HTTP logs stay at warnings unless a setting asks for a category by name.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         configure?.Invoke(builder);
 
         var mode = DeploymentMode.FromConfiguration(builder.Configuration);
@@ -64,8 +69,9 @@ public static class FunctionsApp
         configureServices?.Invoke(services);
 
         var app = builder.Build();
-        if (mode.EmbeddedWebPubSub)
+        if (mode.IsLocalDefault)
         {
+            app.UseMiddleware<LocalOriginGuard>();
             app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
             app.MapEmbeddedWebPubSub();
         }
@@ -122,8 +128,9 @@ public static class FunctionsApp
 
     private static void AddWebPubSub(IServiceCollection services, DeploymentMode mode)
     {
-        if (mode.EmbeddedWebPubSub)
+        if (mode.IsLocalDefault)
         {
+            services.AddSingleton<EmbeddedAccessKey>();
             services.AddSingleton<EmbeddedWebPubSubHub>();
             services.AddSingleton<EmbeddedClientSession>();
         }
@@ -131,10 +138,10 @@ public static class FunctionsApp
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<WebPubSubOptions>>().Value;
-            if (mode.EmbeddedWebPubSub)
+            if (mode.IsLocalDefault)
             {
                 var server = sp.GetRequiredService<IServer>();
-                return WebPubSubConnection.WithAccessKey(() => OwnAddress(server), options.Hub, DevelopmentSecrets.WebPubSubAccessKey);
+                return WebPubSubConnection.WithAccessKey(() => OwnAddress(server), options.Hub, sp.GetRequiredService<EmbeddedAccessKey>().Value);
             }
 
             if (!string.IsNullOrWhiteSpace(options.ConnectionString))

@@ -158,7 +158,7 @@ static async Task<bool> PermissionRelayAvailableAsync(RelayApiClient api, Cancel
     try
     {
         var capabilities = await api.CapabilitiesAsync(timeout.Token);
-        return (bool?)capabilities["permission_relay"] == true;
+        return JsonRead.Boolean(capabilities["permission_relay"]) == true;
     }
     catch (Exception ex) when (ex is RelayApiException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
     {

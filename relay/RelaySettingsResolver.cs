@@ -97,6 +97,6 @@ public static partial class RelaySettingsResolver
     public static string DefaultStateFile(Uri url, string channel, Func<string, string?> environment) =>
         UserFolders.PerAppFile(UserFolders.State(environment), url, channel, "delivered");
 
-    [GeneratedRegex("^[a-z0-9-]{1,40}$")]
+    [GeneratedRegex(@"\A[a-z0-9-]{1,40}\z")]
     private static partial Regex ChannelPattern();
 }

@@ -9,6 +9,6 @@ public static partial class ChannelName
 
     public static bool IsValid(string? name) => name is not null && Pattern().IsMatch(name);
 
-    [GeneratedRegex("^[a-z0-9-]{1,40}$")]
+    [GeneratedRegex(@"\A[a-z0-9-]{1,40}\z")]
     private static partial Regex Pattern();
 }

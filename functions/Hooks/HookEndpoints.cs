@@ -53,7 +53,7 @@ public static partial class HookEndpoints
             return TooLarge(limit);
         }
 
-        var body = await ReadBodyAsync(request, limit, cancellationToken);
+        var body = await BoundedBody.ReadAsync(request, limit, cancellationToken);
         if (body is null)
         {
             return TooLarge(limit);
@@ -127,25 +127,6 @@ public static partial class HookEndpoints
 
     private static JsonHttpResult<ErrorBody> TooLarge(int limit) =>
         TypedResults.Json(new ErrorBody($"The body is larger than {limit} bytes."), statusCode: StatusCodes.Status413PayloadTooLarge);
-
-    // Reads at most limit bytes; null when the body is larger (chunked bodies have no Content-Length).
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
 
     private static string Clip(string value) => value.Length <= 40 ? value : value[..40] + "…";
 

@@ -40,10 +40,38 @@ public sealed class DeploymentMode
         var storageConnection = configuration["Storage:ConnectionString"];
         var embeddedInbox = string.IsNullOrWhiteSpace(storageConnection)
             && string.IsNullOrWhiteSpace(configuration["Storage:ServiceUri"]);
-        var developmentStorage = !embeddedInbox && storageConnection is not null
-            && (storageConnection.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase)
-                || storageConnection.Contains("127.0.0.1", StringComparison.Ordinal)
-                || storageConnection.Contains("localhost", StringComparison.OrdinalIgnoreCase));
+        var developmentStorage = !embeddedInbox && IsStorageEmulator(storageConnection);
         return new DeploymentMode(runsInAzure, embeddedWebPubSub, embeddedInbox, developmentStorage);
+    }
+
+    /// <summary>
+    /// Whether a storage connection string names the local emulator: <c>UseDevelopmentStorage=true</c>, or
+    /// service endpoints that are all on this machine. Read key by key, so an account merely named
+    /// "localhost..." on Azure does not count.
+    /// </summary>
+    private static readonly string[] ServiceEndpointKeys = ["QueueEndpoint", "BlobEndpoint", "TableEndpoint"];
+
+    public static bool IsStorageEmulator(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return false;
+        }
+
+        var settings = connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => part.Split('=', 2))
+            .Where(pair => pair.Length == 2)
+            .GroupBy(pair => pair[0].Trim(), StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Last()[1].Trim(), StringComparer.OrdinalIgnoreCase);
+        if (settings.TryGetValue("UseDevelopmentStorage", out var development))
+        {
+            return development.Equals("true", StringComparison.OrdinalIgnoreCase);
+        }
+
+        var endpoints = ServiceEndpointKeys
+            .Where(settings.ContainsKey)
+            .Select(key => Uri.TryCreate(settings[key], UriKind.Absolute, out var uri) ? uri : null)
+            .ToList();
+        return endpoints.Count > 0 && endpoints.All(uri => uri is not null && uri.IsLoopback);
     }
 }

@@ -8,8 +8,9 @@ public static class DevelopmentSecrets
 {
     public const string RelayToken = "dev-relay-token";
     public const string WebhookToken = "dev-webhook-token";
-    public const string WebPubSubAccessKey = "dev-webpubsub-key";
+    /// <summary>The embedded Web PubSub key that earlier versions published; never valid, refused if configured.</summary>
+    public const string FormerWebPubSubAccessKey = "dev-webpubsub-key";
 
     public static bool IsWellKnown(string? value) =>
-        value is RelayToken or WebhookToken or WebPubSubAccessKey;
+        value is RelayToken or WebhookToken or FormerWebPubSubAccessKey;
 }

@@ -1,17 +1,22 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Relay;
+using Serverless.Functions.Sources;
 using Serverless.Functions.WebPubSub;
+using Serverless.Functions.WebPubSub.Embedded;
 
 namespace Serverless.Functions.Hosting;
 
-/// <summary>Says at start-up what the app is using, and on the local default which well-known secrets apply.</summary>
+/// <summary>Says at start-up what the app is using, and on the local default which well-known secrets are in effect.</summary>
 public sealed partial class StartupReport(
     DeploymentMode mode,
     IServer server,
     IOptions<WebPubSubOptions> webPubSub,
+    IServiceProvider services,
     IHostApplicationLifetime lifetime,
     ILogger<StartupReport> logger) : IHostedService
 {
@@ -26,7 +31,7 @@ public sealed partial class StartupReport(
     private void Report()
     {
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "(unknown)";
-        LogWebPubSub(mode.EmbeddedWebPubSub ? $"embedded at {address} (hub '{webPubSub.Value.Hub}')" : $"Azure (hub '{webPubSub.Value.Hub}')");
+        LogWebPubSub(mode.IsLocalDefault ? $"embedded at {address} (hub '{webPubSub.Value.Hub}')" : $"Azure (hub '{webPubSub.Value.Hub}')");
         if (mode.EmbeddedInbox)
         {
             LogEmbeddedInbox();
@@ -36,10 +41,24 @@ public sealed partial class StartupReport(
             LogInbox(mode.DevelopmentStorage ? "the storage emulator" : "Azure Storage");
         }
 
-        if (mode.IsLocalDefault)
+        if (!mode.IsLocalDefault)
         {
-            LogLocalDefault(DevelopmentSecrets.RelayToken, DevelopmentSecrets.WebhookToken, address, DevelopmentSecrets.WebPubSubAccessKey);
+            return;
         }
+
+        // Only the public development defaults are named, and only those that are in effect.
+        if (services.GetRequiredService<IOptions<RelayOptions>>().Value.Tokens.Any(t => t.Secret == DevelopmentSecrets.RelayToken))
+        {
+            LogDevelopmentSecret("relay token", DevelopmentSecrets.RelayToken);
+        }
+
+        if (services.GetRequiredService<IOptionsMonitor<SourceOptions>>().Get(Sources.Generic.GenericSource.SourceName).Secret == DevelopmentSecrets.WebhookToken)
+        {
+            LogDevelopmentSecret("generic webhook token", DevelopmentSecrets.WebhookToken);
+        }
+
+        var key = services.GetRequiredService<EmbeddedAccessKey>().Value;
+        LogEmbeddedConnectionString(address, key);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Web PubSub: {Description}")]
@@ -51,7 +70,11 @@ public sealed partial class StartupReport(
     [LoggerMessage(Level = LogLevel.Information, Message = "Inbox: Storage Queues on {Backend}")]
     private partial void LogInbox(string backend);
 
-    // These values are public development defaults (CONTRACT.md), refused outside the local default.
-    [LoggerMessage(Level = LogLevel.Information, Message = "Local default with well-known development secrets: relay token '{RelayToken}', generic webhook token '{WebhookToken}', Web PubSub connection string 'Endpoint={Endpoint};AccessKey={AccessKey};Version=1.0;'")]
-    private partial void LogLocalDefault(string relayToken, string webhookToken, string endpoint, string accessKey);
+    // A public development default, refused outside the local default.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Local default: the well-known development {What} '{Value}' is accepted")]
+    private partial void LogDevelopmentSecret(string what, string value);
+
+    // This process's own key, printed so that tools on this machine can use the embedded endpoint.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded Web PubSub connection string for this process: 'Endpoint={Endpoint};AccessKey={AccessKey};Version=1.0;'")]
+    private partial void LogEmbeddedConnectionString(string endpoint, string accessKey);
 }

@@ -20,6 +20,6 @@ public static partial class QueueNames
 
     public static string DeadLetterFor(string channel) => ForChannel(channel) + "-poison";
 
-    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    [GeneratedRegex(@"\A[a-z0-9]+(-[a-z0-9]+)*\z")]
     private static partial Regex QueueSafe();
 }

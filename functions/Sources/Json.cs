@@ -7,16 +7,35 @@ namespace Serverless.Functions.Sources;
 /// <summary>Tolerant reads of provider payloads: a missing or mistyped field is null, never an exception.</summary>
 public static class Json
 {
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
+
+    /// <summary>The parsed body, or null when it is not valid JSON (see <see cref="ParseStrict"/>).</summary>
     public static JsonNode? Parse(ReadOnlyMemory<byte> body)
     {
         try
         {
-            return JsonNode.Parse(body.Span);
+            return ParseStrict(body.Span);
         }
         catch (JsonException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Parses JSON from the network, refusing up front what would otherwise fail later, deep inside a
+    /// handler, as a 500: invalid UTF-8, duplicate keys, and nesting deeper than 64.
+    /// </summary>
+    /// <exception cref="JsonException">The body is not valid JSON by those rules.</exception>
+    public static JsonNode? ParseStrict(ReadOnlySpan<byte> body)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            throw new JsonException("The body is not valid UTF-8.");
+        }
+
+        // JsonNode reads lazily; cloning walks every value now, so a defect cannot surface later.
+        return JsonNode.Parse(body, documentOptions: Strict)?.DeepClone();
     }
 
     /// <summary>The node at a dotted path (<c>a.b.0.c</c>), or null.</summary>

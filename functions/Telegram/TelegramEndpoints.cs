@@ -44,20 +44,14 @@ public static partial class TelegramEndpoints
             return TypedResults.Unauthorized();
         }
 
-        if (request.ContentLength > MaxUpdateBytes)
+        // Bounded whatever the Content-Length says: a chunked body has none.
+        var body = request.ContentLength > MaxUpdateBytes ? null : await BoundedBody.ReadAsync(request, MaxUpdateBytes, cancellationToken);
+        if (body is null)
         {
             return TypedResults.BadRequest(new ErrorBody("The update is too large."));
         }
 
-        JsonNode? update;
-        try
-        {
-            update = await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken);
-        }
-        catch (JsonException)
-        {
-            update = null;
-        }
+        var update = Sources.Json.Parse(body);
 
         var updateId = update?["update_id"]?.GetValueKind() == JsonValueKind.Number ? update["update_id"]!.ToJsonString() : null;
         if (update is null || updateId is null)

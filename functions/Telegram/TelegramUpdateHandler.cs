@@ -261,7 +261,7 @@ public sealed partial class TelegramUpdateHandler(
     private static string PairingText(string code) =>
         $"This bot relays to a private Claude Code session. To pair, ask its owner to run:\n\nrelay pair {code}\n\nThe code expires in one hour.";
 
-    [GeneratedRegex(@"^\s*(yes|y|no|n)\s+([a-km-z]{5})\s*$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\A\s*(yes|y|no|n)\s+([a-km-z]{5})\s*\z", RegexOptions.IgnoreCase)]
     private static partial Regex PermissionAnswer();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sent a pairing code to Telegram user {UserId}")]

@@ -15,6 +15,18 @@ public sealed partial class WebPubSubOptionsValidator(DeploymentMode mode) : IVa
                 "WebPubSub:Hub must start with a letter and hold only letters, digits and underscores (at most 128 characters).");
         }
 
+        if (mode.EmbeddedWebPubSub && !mode.IsLocalDefault)
+        {
+            // The embedded endpoint is for one machine; anywhere else it would be an open door.
+            return ValidateOptionsResult.Fail(
+                "WebPubSub:ConnectionString or WebPubSub:Endpoint is required: the embedded Web PubSub endpoint serves only the local default (no Azure settings, or the storage emulator), and this app has Azure storage or runs in Azure.");
+        }
+
+        if (!string.IsNullOrEmpty(options.EmbeddedAccessKey) && options.EmbeddedAccessKey.Length < 16)
+        {
+            return ValidateOptionsResult.Fail("WebPubSub:EmbeddedAccessKey must be at least 16 characters long (or left unset for a random key).");
+        }
+
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             if (!WebPubSubConnectionString.TryParse(options.ConnectionString, out var parsed, out var error))
@@ -35,6 +47,6 @@ public sealed partial class WebPubSubOptionsValidator(DeploymentMode mode) : IVa
         return ValidateOptionsResult.Success;
     }
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,127}$")]
+    [GeneratedRegex(@"\A[A-Za-z][A-Za-z0-9_]{0,127}\z")]
     private static partial Regex HubName();
 }

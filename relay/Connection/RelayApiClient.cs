@@ -14,10 +14,19 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
     {
         var path = $"api/relay/negotiate?channel={Uri.EscapeDataString(settings.Channel)}";
         var body = await PostAsync(path, new JsonObject(), "negotiate", cancellationToken).ConfigureAwait(false);
-        var url = (string?)body["url"];
-        return url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri)
-            ? uri
-            : throw new RelayApiException($"{settings.Url} answered negotiate without a usable url.");
+        var url = JsonRead.Text(body["url"]);
+        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "wss" && uri.Scheme != "ws"))
+        {
+            throw new RelayApiException($"{settings.Url} answered negotiate without a usable WebSocket url.");
+        }
+
+        // A function app reached over https hands out wss only: no downgrade of the channel's traffic.
+        if (settings.Url.Scheme == Uri.UriSchemeHttps && uri.Scheme != "wss")
+        {
+            throw new RelayApiException($"{settings.Url} answered negotiate with an unencrypted WebSocket url; refusing it.");
+        }
+
+        return uri;
     }
 
     public async Task<BacklogBatch> ReceiveBacklogAsync(int max, CancellationToken cancellationToken)
@@ -34,7 +43,7 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
             : [];
         IReadOnlyList<DeadLetterNotice> deadLettered = body["deadLettered"] is JsonArray dead
             ? [.. dead.OfType<JsonObject>().Select(d => new DeadLetterNotice(
-                (string?)d["id"] ?? "?", (string?)d["kind"] ?? "unknown", d["attempts"]?.GetValue<long>() ?? 0, (string?)d["queue"] ?? "?"))]
+                JsonRead.Text(d["id"]) ?? "?", JsonRead.Text(d["kind"]) ?? "unknown", JsonRead.Number(d["attempts"]) ?? 0, JsonRead.Text(d["queue"]) ?? "?"))]
             : [];
         return new BacklogBatch(events, deadLettered);
     }
@@ -193,9 +202,9 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
             var detail = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                detail = (string?)JsonNode.Parse(detail)?["error"] ?? detail;
+                detail = JsonNode.Parse(detail) is JsonObject error ? JsonRead.Text(error["error"]) ?? JsonRead.Text(error["detail"]) ?? detail : detail;
             }
-            catch (System.Text.Json.JsonException)
+            catch (JsonException)
             {
                 // Not our JSON error body; show it as it is.
             }

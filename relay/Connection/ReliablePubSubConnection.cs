@@ -15,6 +15,7 @@ namespace Serverless.Relay.Connection;
 public sealed partial class ReliablePubSubConnection(TimeProvider timeProvider, ILogger<ReliablePubSubConnection> logger)
 {
     public const string Subprotocol = "json.reliable.webpubsub.azure.v1";
+    public const int MaxFrameBytes = 2 * 1024 * 1024;
     private static readonly TimeSpan RecoveryWindow = TimeSpan.FromMinutes(1);
 
     /// <summary>
@@ -104,6 +105,13 @@ public sealed partial class ReliablePubSubConnection(TimeProvider timeProvider, 
             {
                 result = await socket.ReceiveAsync(buffer.GetMemory(8192), cancellationToken).ConfigureAwait(false);
                 buffer.Advance(result.Count);
+                if (buffer.WrittenCount > MaxFrameBytes)
+                {
+                    // Web PubSub messages are at most 1 MiB; a larger frame is not from the service we expect.
+                    LogFrameTooLarge(MaxFrameBytes);
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "frame too large", cancellationToken).ConfigureAwait(false);
+                    return SessionOutcome.Dropped;
+                }
             }
             while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
 
@@ -128,17 +136,18 @@ public sealed partial class ReliablePubSubConnection(TimeProvider timeProvider, 
                 continue;
             }
 
-            switch ((string?)message["type"])
+            switch (JsonRead.Text(message["type"]))
             {
-                case "system" when (string?)message["event"] == "connected":
-                    state.ConnectionId = (string?)message["connectionId"] ?? state.ConnectionId;
-                    state.ReconnectionToken = (string?)message["reconnectionToken"] ?? state.ReconnectionToken;
+                case "system" when JsonRead.Text(message["event"]) == "connected":
+                    state.ConnectionId = JsonRead.Text(message["connectionId"]) ?? state.ConnectionId;
+                    state.ReconnectionToken = JsonRead.Text(message["reconnectionToken"]) ?? state.ReconnectionToken;
                     onHealthy();
                     LogConnected(state.ConnectionId ?? "?");
                     await onConnected(cancellationToken).ConfigureAwait(false);
                     break;
-                case "system" when (string?)message["event"] == "disconnected":
-                    LogServiceDisconnected((string?)message["message"] ?? "no reason given");
+                case "system" when JsonRead.Text(message["event"]) == "disconnected":
+                    var reason = JsonRead.Text(message["message"]) ?? "no reason given";
+                    LogServiceDisconnected(reason);
                     break;
                 case "message":
                     await HandleDataAsync(socket, state, message, onData, cancellationToken).ConfigureAwait(false);
@@ -161,7 +170,7 @@ public sealed partial class ReliablePubSubConnection(TimeProvider timeProvider, 
         }
 
         var data = message["data"];
-        if ((string?)message["dataType"] == "text" && data is JsonValue text && text.TryGetValue<string>(out var json))
+        if (JsonRead.Text(message["dataType"]) == "text" && data is JsonValue text && text.TryGetValue<string>(out var json))
         {
             try
             {
@@ -214,6 +223,9 @@ public sealed partial class ReliablePubSubConnection(TimeProvider timeProvider, 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Web PubSub closed the connection: {Reason}")]
     private partial void LogServiceDisconnected(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A Web PubSub frame was larger than {MaxBytes} bytes; dropping the connection")]
+    private partial void LogFrameTooLarge(int maxBytes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a Web PubSub frame that is not a JSON object")]
     private partial void LogUnreadable();

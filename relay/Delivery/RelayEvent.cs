@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Serverless.Relay.Connection;
 
 namespace Serverless.Relay.Delivery;
 
@@ -22,6 +22,5 @@ public sealed record RelayEvent(string Id, JsonObject Envelope, string Receipt)
 
     public string? Attribute(string name) => Text(Envelope[name]);
 
-    private static string? Text(JsonNode? node) =>
-        node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+    private static string? Text(JsonNode? node) => JsonRead.Text(node);
 }

@@ -50,7 +50,7 @@ public sealed partial class GenericSource : IWebhookSource
         {
             try
             {
-                json = JsonNode.Parse(delivery.Body.Span);
+                json = Json.ParseStrict(delivery.Body.Span);
             }
             catch (JsonException) when (!looksJson)
             {
@@ -142,6 +142,6 @@ public sealed partial class GenericSource : IWebhookSource
     /// <summary>Event types go into meta, so only identifier-like values are taken from a sender.</summary>
     private static bool IsSafeEventType(string? value) => value is not null && EventTypePattern().IsMatch(value);
 
-    [GeneratedRegex("^[A-Za-z0-9_.:-]{1,64}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9_.:-]{1,64}\z")]
     private static partial Regex EventTypePattern();
 }

@@ -106,7 +106,7 @@ public sealed partial class EmbeddedClientSession(EmbeddedWebPubSubHub hub, Time
         JsonObject? request;
         try
         {
-            request = JsonNode.Parse(frame) as JsonObject;
+            request = Sources.Json.ParseStrict(frame) as JsonObject;
         }
         catch (JsonException)
         {
@@ -119,9 +119,10 @@ public sealed partial class EmbeddedClientSession(EmbeddedWebPubSubHub hub, Time
             return;
         }
 
-        var type = (string?)request["type"];
-        var ackId = request["ackId"]?.GetValueKind() == JsonValueKind.Number ? (ulong?)request["ackId"]!.GetValue<ulong>() : null;
-        var group = request["group"]?.GetValueKind() == JsonValueKind.String ? (string?)request["group"] : null;
+        // Every field may be missing or of the wrong type; such a frame gets an error ack, and the session lives on.
+        var type = Sources.Json.Text(request, "type");
+        var ackId = request["ackId"] is JsonValue ack && ack.GetValueKind() == JsonValueKind.Number && ack.TryGetValue<ulong>(out var id) ? id : (ulong?)null;
+        var group = request["group"] is JsonValue g && g.GetValueKind() == JsonValueKind.String ? g.GetValue<string>() : null;
         switch (type)
         {
             case "sequenceAck" when request["sequenceId"] is JsonValue sequence && sequence.TryGetValue<ulong>(out var sequenceId):
@@ -154,7 +155,7 @@ public sealed partial class EmbeddedClientSession(EmbeddedWebPubSubHub hub, Time
             case "sendToGroup" when group is not null:
                 if (Allowed(connection, "webpubsub.sendToGroup", group))
                 {
-                    var dataType = (string?)request["dataType"] ?? "json";
+                    var dataType = Sources.Json.Text(request, "dataType") ?? "json";
                     hub.SendToGroup(connection.Hub, group, dataType, request["data"], connection.UserId);
                     Ack(connection, ackId, null);
                 }

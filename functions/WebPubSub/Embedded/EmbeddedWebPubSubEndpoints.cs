@@ -34,7 +34,7 @@ public static class EmbeddedWebPubSubEndpoints
     }
 
     private static async Task ConnectAsync(
-        HttpContext context, string hub, EmbeddedWebPubSubHub pubsub, EmbeddedClientSession session, TimeProvider timeProvider)
+        HttpContext context, string hub, EmbeddedWebPubSubHub pubsub, EmbeddedClientSession session, EmbeddedAccessKey key, TimeProvider timeProvider)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -72,7 +72,7 @@ public static class EmbeddedWebPubSubEndpoints
             }
 
             var audience = $"{context.Request.Scheme}://{context.Request.Host}/client/hubs/{hub}";
-            var validation = HmacJwt.Validate(token, DevelopmentSecrets.WebPubSubAccessKey, audience, timeProvider.GetUtcNow());
+            var validation = HmacJwt.Validate(token, key.Value, audience, timeProvider.GetUtcNow());
             if (!validation.IsValid)
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -94,12 +94,12 @@ public static class EmbeddedWebPubSubEndpoints
     }
 
     private static async Task<Results<Accepted, UnauthorizedHttpResult, BadRequest<string>, StatusCodeHttpResult>> SendToGroupAsync(
-        HttpContext context, string hub, string group, EmbeddedWebPubSubHub pubsub, TimeProvider timeProvider)
+        HttpContext context, string hub, string group, EmbeddedWebPubSubHub pubsub, EmbeddedAccessKey key, TimeProvider timeProvider)
     {
         var request = context.Request;
         var token = BearerToken.FromRequest(request, allowQueryCode: false);
         var url = request.GetEncodedUrl();
-        var validation = HmacJwt.Validate(token, DevelopmentSecrets.WebPubSubAccessKey, url, timeProvider.GetUtcNow());
+        var validation = HmacJwt.Validate(token, key.Value, url, timeProvider.GetUtcNow());
         if (!validation.IsValid)
         {
             return TypedResults.Unauthorized();
@@ -131,7 +131,7 @@ public static class EmbeddedWebPubSubEndpoints
                 dataType = "json";
                 try
                 {
-                    data = JsonNode.Parse(body.ToArray());
+                    data = Sources.Json.ParseStrict(body.ToArray());
                 }
                 catch (JsonException)
                 {

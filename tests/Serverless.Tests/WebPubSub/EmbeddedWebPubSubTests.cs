@@ -30,8 +30,10 @@ public sealed class EmbeddedWebPubSubTests : IAsyncLifetime
         await _app.DisposeAsync();
     }
 
-    private WebPubSubService Publisher(string key = "dev-webpubsub-key") =>
-        new(WebPubSubConnection.WithAccessKey(() => _app.BaseUrl, "channels", key), TimeProvider.System);
+    private string Key => _app.Services.GetRequiredService<EmbeddedAccessKey>().Value;
+
+    private WebPubSubService Publisher(string? key = null) =>
+        new(WebPubSubConnection.WithAccessKey(() => _app.BaseUrl, "channels", key ?? Key), TimeProvider.System);
 
     private async Task<HttpResponseMessage> NegotiateAsync(string? channel, string? token = "dev-relay-token")
     {
