@@ -71,8 +71,8 @@ public static class FunctionsApp
         var app = builder.Build();
         if (mode.IsLocalDefault)
         {
-            app.UseMiddleware<LocalOriginGuard>();
             app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+            app.UseMiddleware<LocalOriginGuard>();
             app.MapEmbeddedWebPubSub();
         }
 

@@ -21,8 +21,9 @@ public sealed class RunningFunctionsApp : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
+    /// <param name="logLines">Collects every log line the app writes (category, message and exception), as a console would show it.</param>
     public static async Task<RunningFunctionsApp> StartAsync(
-        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, IList<string>? logLines = null)
     {
         var app = FunctionsApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
@@ -31,6 +32,11 @@ public sealed class RunningFunctionsApp : IAsyncDisposable
             if (Environment.GetEnvironmentVariable("TEST_APP_LOGS") != "1")
             {
                 builder.Logging.ClearProviders();
+            }
+
+            if (logLines is not null)
+            {
+                builder.Logging.AddProvider(new ListLoggerProvider(logLines));
             }
         }, services);
         await app.StartAsync();
@@ -66,5 +72,31 @@ public sealed class LocalDefaultApp : Xunit.IAsyncLifetime
     {
         Http.Dispose();
         await App.DisposeAsync();
+    }
+}
+
+/// <summary>A logger provider that keeps every formatted line in a list.</summary>
+public sealed class ListLoggerProvider(IList<string> lines) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new ListLogger(categoryName, lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class ListLogger(string category, IList<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (lines)
+            {
+                lines.Add($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+            }
+        }
     }
 }
