@@ -48,7 +48,7 @@ public static partial class TelegramEndpoints
         var body = request.ContentLength > MaxUpdateBytes ? null : await BoundedBody.ReadAsync(request, MaxUpdateBytes, cancellationToken);
         if (body is null)
         {
-            return TypedResults.BadRequest(new ErrorBody("The update is too large."));
+            return TypedResults.Json(new ErrorBody("The update is too large."), statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
         var update = Sources.Json.Parse(body);

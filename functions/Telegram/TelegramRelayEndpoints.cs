@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Events;
 using Serverless.Functions.Hooks;
+using Serverless.Functions.Hosting;
 using Serverless.Functions.Relay;
 using Serverless.Functions.Telegram.Access;
 
@@ -15,7 +16,7 @@ public static class TelegramRelayEndpoints
 {
     public static IEndpointRouteBuilder MapTelegramRelay(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/relay").AddEndpointFilter(RelayEndpoints.RequireRelayTokenAsync);
+        var group = endpoints.MapGroup("/api/relay").WithMetadata(RequestBodyLimit.RelayApi).AddEndpointFilter(RelayEndpoints.RequireRelayTokenAsync);
         group.MapPost("/telegram/reply", ReplyAsync).WithName("relay-telegram-reply");
         group.MapPost("/telegram/react", ReactAsync).WithName("relay-telegram-react");
         group.MapPost("/telegram/edit", EditAsync).WithName("relay-telegram-edit");

@@ -166,6 +166,29 @@ public sealed class EmbeddedWebPubSubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Malformed_frames_get_an_error_ack_or_are_ignored_and_the_session_lives_on()
+    {
+        using var ops = await ConnectAsync(await AccessUrlAsync("ops"));
+        await ReceiveAsync(ops);
+
+        await SendAsync(ops, """{"type":5,"ackId":1}""");
+        var ack = await ReceiveAsync(ops);
+        Assert.Equal(1, (int)ack["ackId"]!);
+        Assert.False((bool)ack["success"]!);
+
+        await SendAsync(ops, """{"type":"joinGroup","group":"ops","ackId":-1}""");
+        await SendAsync(ops, """{"type":"sequenceAck","sequenceId":-5}""");
+        await SendAsync(ops, """{"type":"sendToGroup","group":7,"ackId":"x","dataType":[],"data":{}}""");
+        await SendAsync(ops, """{"type":"joinGroup","group":"ops","group":"other","ackId":3}""");
+        await SendAsync(ops, "not json at all");
+        await SendAsync(ops, """{"type":"joinGroup","group":"secret","ackId":2}""");
+
+        var last = await ReceiveAsync(ops);
+        Assert.Equal(2, (int)last["ackId"]!);
+        Assert.Equal(WebSocketState.Open, ops.State);
+    }
+
+    [Fact]
     public async Task A_forged_access_token_is_refused_at_the_handshake()
     {
         var url = await AccessUrlAsync("ops");
