@@ -7,14 +7,19 @@ namespace Serverless.EndToEnd.Tests;
 public sealed class FunctionsProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output;
 
-    private FunctionsProcess(Process process, Uri baseUrl)
+    private FunctionsProcess(Process process, Uri baseUrl, System.Collections.Concurrent.ConcurrentQueue<string> output)
     {
         _process = process;
         BaseUrl = baseUrl;
+        _output = output;
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>Every line the process wrote to stdout and stderr so far.</summary>
+    public string Output => string.Join('\n', _output);
 
     public static async Task<FunctionsProcess> StartAsync(int port, IDictionary<string, string> settings)
     {
@@ -33,8 +38,9 @@ public sealed class FunctionsProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
+        process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -47,7 +53,7 @@ public sealed class FunctionsProcess : IAsyncDisposable
                 using var response = await http.GetAsync(new Uri("/api/health", UriKind.Relative));
                 if (response.IsSuccessStatusCode)
                 {
-                    return new FunctionsProcess(process, baseUrl);
+                    return new FunctionsProcess(process, baseUrl, output);
                 }
             }
             catch (HttpRequestException)
