@@ -291,4 +291,4 @@ output webhookUrlPattern string = '${baseUrl}/api/hooks/{source}/{channel}'
 output negotiateUrl string = '${baseUrl}/api/relay/negotiate?channel={channel}'
 
 @description('How to start a relay against this deployment (the token is the relayToken you deployed with).')
-output relayCommand string = 'RELAY_TOKEN=<your relay token> dotnet run --project relay -- --url ${baseUrl} --channel default'
+output relayCommand string = 'RELAY_TOKEN=<your relay token> relay init --url ${baseUrl} --channel default'

@@ -81,4 +81,33 @@ public class StartupValidationTests
         Assert.Contains("\"localDefault\":true", health, StringComparison.Ordinal);
         Assert.Contains("\"webPubSub\":\"embedded\"", health, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Relay:Tokens:0", "a-real-relay-token-0123456789", "must name the channels")]
+    [InlineData("Relay:Tokens:0:Secret", "a-real-relay-token-0123456789", "Channels is empty")]
+    [InlineData("Relay:Tokens:0:Secret", "short", "at least 16 characters")]
+    [InlineData("Relay:Tokens:0:Sha256", "abc", "64 hexadecimal characters")]
+    public async Task Relay_tokens_without_channels_or_weak_ones_are_refused(string key, string value, string mentioned)
+    {
+        var message = await StartupErrorAsync(new()
+        {
+            ["WebPubSub:Endpoint"] = "https://demo.webpubsub.azure.com",
+            [key] = value,
+        });
+
+        Assert.Contains(mentioned, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_token_bound_to_a_channel_name_that_cannot_exist_is_refused()
+    {
+        var message = await StartupErrorAsync(new()
+        {
+            ["WebPubSub:Endpoint"] = "https://demo.webpubsub.azure.com",
+            ["Relay:Tokens:0:Secret"] = "a-real-relay-token-0123456789",
+            ["Relay:Tokens:0:Channels"] = "ops, Bad_Name",
+        });
+
+        Assert.Contains("'Bad_Name'", message, StringComparison.Ordinal);
+    }
 }

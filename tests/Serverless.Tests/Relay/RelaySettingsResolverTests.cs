@@ -95,4 +95,13 @@ public sealed class RelaySettingsResolverTests : IDisposable
         File.WriteAllText(empty, "  ");
         Assert.Contains("is empty", Resolve(tokenFile: new FileInfo(empty)).Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("ops\n")]
+    [InlineData("ops\r\n")]
+    public void A_channel_with_a_trailing_line_break_is_an_error(string channel)
+    {
+        _env["RELAY_TOKEN"] = "t";
+        Assert.Contains("--channel", Resolve(channel: channel).Error, StringComparison.Ordinal);
+    }
 }
