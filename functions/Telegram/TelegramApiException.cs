@@ -18,4 +18,7 @@ public sealed class TelegramApiException : Exception
     }
 
     public int ErrorCode { get; init; }
+
+    /// <summary>Telegram could not read the text's formatting (400 "can't parse entities").</summary>
+    public bool IsEntityParseError => ErrorCode == 400 && Message.Contains("can't parse entities", StringComparison.OrdinalIgnoreCase);
 }

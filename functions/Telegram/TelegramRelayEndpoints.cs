@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -58,11 +59,25 @@ public static class TelegramRelayEndpoints
 
         var sent = new List<long>();
         var parts = MessageSplitter.Split(body.Text);
+        var formattingDropped = false;
         try
         {
             for (var i = 0; i < parts.Count; i++)
             {
-                var result = await bot.SendMessageAsync(chat.Id, parts[i], parseMode, i == 0 ? body.ReplyTo : null, null, cancellationToken);
+                var replyTo = i == 0 ? body.ReplyTo : null;
+                JsonNode? result;
+                try
+                {
+                    result = await bot.SendMessageAsync(chat.Id, parts[i], parseMode, replyTo, null, cancellationToken);
+                }
+                catch (TelegramApiException ex) when (parseMode is not null && ex.IsEntityParseError)
+                {
+                    // Telegram refuses MarkdownV2 with an unescaped reserved character ("CI is green again."):
+                    // the words matter more than the formatting, so they go as plain text, and the tool says so.
+                    result = await bot.SendMessageAsync(chat.Id, parts[i], null, replyTo, null, cancellationToken);
+                    formattingDropped = true;
+                }
+
                 sent.Add((long?)result?["message_id"] ?? 0);
             }
         }
@@ -71,7 +86,7 @@ public static class TelegramRelayEndpoints
             return BadGateway($"{ex.Message} ({sent.Count} of {parts.Count} part(s) sent)");
         }
 
-        return TypedResults.Ok(new ReplyResponse(chat.Id, sent));
+        return TypedResults.Ok(new ReplyResponse(chat.Id, sent) { FormattingDropped = formattingDropped ? true : null });
     }
 
     private static async Task<Results<Ok<ReplyResponse>, BadRequest<ErrorBody>, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> ReactAsync(

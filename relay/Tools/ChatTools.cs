@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Nodes;
 using ModelContextProtocol;
 using ModelContextProtocol.Server;
 using Serverless.Relay.Connection;
@@ -21,8 +22,11 @@ public sealed class ChatTools(IChatApi chat)
         CancellationToken cancellationToken = default)
     {
         var result = await CallAsync(() => chat.ReplyAsync(chat_id, text, reply_to, format, cancellationToken));
-        var ids = result["message_ids"]?.AsArray().Select(n => n?.ToString()) ?? [];
-        return $"Sent to chat {result["chat_id"]} as message(s) {string.Join(", ", ids)}.";
+        var ids = result["message_ids"] is JsonArray array ? array.Select(n => n?.ToString()) : [];
+        var dropped = JsonRead.Boolean(result["formatting_dropped"]) == true
+            ? " Telegram refused the MarkdownV2 (a reserved character such as . ! - = # + { } was not escaped with \\), so it went as plain text."
+            : string.Empty;
+        return $"Sent to chat {result["chat_id"]} as message(s) {string.Join(", ", ids)}.{dropped}";
     }
 
     [McpServerTool(Name = "react")]

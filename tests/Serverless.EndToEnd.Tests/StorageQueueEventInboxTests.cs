@@ -84,8 +84,8 @@ public sealed class StorageQueueEventInboxTests(AzuriteFixture fixture)
 
         Assert.Empty(last.Items);
         var dead = Assert.Single(last.DeadLettered);
-        Assert.Equal((stored.Id, "ch-poison-x-poison"), (dead.Id, dead.Queue));
-        var deadQueue = new Azure.Storage.Queues.QueueClient(fixture.Azurite.ConnectionString, "ch-poison-x-poison");
+        Assert.Equal((stored.Id, "dl-poison-x"), (dead.Id, dead.Queue));
+        var deadQueue = new Azure.Storage.Queues.QueueClient(fixture.Azurite.ConnectionString, "dl-poison-x");
         Assert.Equal(1, (await deadQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 

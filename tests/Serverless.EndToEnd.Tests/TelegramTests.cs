@@ -395,12 +395,29 @@ public sealed partial class TelegramTests : IAsyncLifetime
     {
         await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", RelayToken);
 
-        var result = await relay.Client.CallToolAsync("reply", new Dictionary<string, object?> { ["text"] = "CI is green again.", ["format"] = "markdownv2" });
+        var result = await relay.Client.CallToolAsync("reply", new Dictionary<string, object?> { ["text"] = "*CI* is green again\\.", ["format"] = "markdownv2" });
 
         Assert.NotEqual(true, result.IsError);
         var sent = Assert.Single(_telegram.Sent());
         Assert.Equal(555, (long)sent["chat_id"]!);
         Assert.Equal("MarkdownV2", (string?)sent["parse_mode"]);
+        Assert.DoesNotContain("plain text", Text(result), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MarkdownV2_that_Telegram_refuses_is_sent_again_as_plain_text_and_the_tool_says_so()
+    {
+        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", RelayToken);
+
+        var result = await relay.Client.CallToolAsync("reply", new Dictionary<string, object?> { ["text"] = "CI is green again.", ["format"] = "markdownv2" });
+
+        Assert.NotEqual(true, result.IsError);
+        var attempts = _telegram.Sent();
+        Assert.Equal(2, attempts.Count);
+        Assert.Equal("MarkdownV2", (string?)attempts[0]["parse_mode"]);
+        Assert.Null(attempts[1]["parse_mode"]);
+        Assert.Equal("CI is green again.", (string?)attempts[1]["text"]);
+        Assert.Contains("went as plain text", Text(result), StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"as message\(s\) ([0-9]+(?:, [0-9]+)*)\.")]

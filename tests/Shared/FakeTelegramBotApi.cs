@@ -40,6 +40,11 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
 
             var body = (JsonObject?)await JsonNode.ParseAsync(context.Request.Body) ?? [];
             fake._calls.Enqueue((method, body));
+            if (Refusal(method, body) is { } refusal)
+            {
+                return Results.Json(new JsonObject { ["ok"] = false, ["error_code"] = 400, ["description"] = refusal }, statusCode: 400);
+            }
+
             if (fake._failures.TryGetValue(method, out var left) && left > 0)
             {
                 fake._failures[method] = left - 1;
@@ -65,6 +70,45 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
         await app.StartAsync();
         fake.BaseUrl = new Uri(app.Urls.First());
         return fake;
+    }
+
+    /// <summary>
+    /// What real Telegram refuses with 400: text over 4,096 characters, and MarkdownV2 with a reserved
+    /// character that is not escaped. Only the characters that never open formatting are checked
+    /// (. ! # + - = { } |), which is where real replies fail ("CI is green again.").
+    /// </summary>
+    private static string? Refusal(string method, JsonObject body)
+    {
+        if (method is not ("sendMessage" or "editMessageText") || body["text"] is not JsonValue value || !value.TryGetValue<string>(out var text))
+        {
+            return null;
+        }
+
+        if (text.Length > 4096)
+        {
+            return "Bad Request: message is too long";
+        }
+
+        if ((string?)body["parse_mode"] != "MarkdownV2")
+        {
+            return null;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\\')
+            {
+                i++;
+                continue;
+            }
+
+            if (".!#+-={}|".Contains(text[i], StringComparison.Ordinal))
+            {
+                return $"Bad Request: can't parse entities: Character '{text[i]}' is reserved and must be escaped with the preceding '\\'";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The next <paramref name="count"/> calls of <paramref name="method"/> get 429 with retry_after 1.</summary>

@@ -138,7 +138,7 @@ public sealed class InfraTests(CompiledInfra infra) : IClassFixture<CompiledInfr
             Assert.All(secure, s => Assert.DoesNotContain($"parameters('{s}')", value, StringComparison.Ordinal));
             Assert.DoesNotContain("listKeys", value, StringComparison.Ordinal);
             Assert.DoesNotContain("ConnectionString", value, StringComparison.Ordinal);
-            Assert.False(string.IsNullOrEmpty(name));
+            Assert.DoesNotContain("Secret", name, StringComparison.OrdinalIgnoreCase);
         }
     }
 

@@ -76,7 +76,7 @@ public class EmbeddedEventInboxTests
 
         Assert.Empty(batch.Items);
         var dead = Assert.Single(batch.DeadLettered);
-        Assert.Equal(("a", 4L, "ch-ops-poison"), (dead.Id, dead.Attempts, dead.Queue));
+        Assert.Equal(("a", 4L, "dl-ops"), (dead.Id, dead.Attempts, dead.Queue));
         Assert.Equal(0, _inbox.Count("ops"));
         Assert.Equal(1, _inbox.CountDeadLettered("ops"));
     }

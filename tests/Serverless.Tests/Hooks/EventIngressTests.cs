@@ -63,7 +63,10 @@ public class EventIngressTests
 
         var stored = await Ingress().AcceptAsync("generic", "ops", Draft(), CancellationToken.None);
 
-        Assert.NotNull(stored);
+        Assert.Equal("ops", stored.Channel);
+        Assert.False(string.IsNullOrEmpty(stored.Id));
+        _inbox.Verify(i => i.StoreAsync(It.Is<ChannelEvent>(e => e.Id == stored.Id), It.IsAny<CancellationToken>()), Times.Once);
+        _publisher.Verify(p => p.PublishAsync(It.Is<ChannelEvent>(e => e.Id == stored.Id), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
