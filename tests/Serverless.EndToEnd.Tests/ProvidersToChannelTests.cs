@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Functions.Inbox;
 using Serverless.Testing;
 
 namespace Serverless.EndToEnd.Tests;
@@ -34,8 +36,9 @@ public sealed class ProvidersToChannelTests
             Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{provider}: {response.StatusCode}");
         }
 
-        Assert.True(await RelayProcess.EventuallyAsync(() => relay.Notifications.Count >= providers.Count, TimeSpan.FromSeconds(30)), relay.Stderr);
-        await Task.Delay(1000);
+        var inbox = app.Services.GetRequiredService<EmbeddedEventInbox>();
+        var written = await relay.SettledAsync(providers.Count, () => Task.FromResult(inbox.Count("providers")), TimeSpan.FromSeconds(30));
+        Assert.Equal(providers.Count, written.Distinct().Count());
         Assert.Equal(providers.Count, relay.Notifications.Count);
         foreach (var provider in providers)
         {

@@ -115,6 +115,33 @@ public sealed class RelayProcess : IAsyncDisposable
     /// <summary>A state file of its own for one relay run.</summary>
     public static string NewStateFile() => Path.Combine(Path.GetTempPath(), $"relay-test-{Guid.NewGuid():N}.delivered");
 
+    /// <summary>
+    /// Waits until the delivery of <paramref name="expected"/> events has settled, with no fixed sleep: the
+    /// relay has logged at least that many notifications as written, the channel's queue holds nothing (so
+    /// every event was acknowledged and none can come again), and the client has received every
+    /// notification the relay wrote. Returns the ids in the order the relay wrote them; a duplicate would
+    /// show there.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SettledAsync(int expected, Func<Task<int>> waitingInQueue, TimeSpan within)
+    {
+        ArgumentNullException.ThrowIfNull(waitingInQueue);
+        var deadline = DateTime.UtcNow + within;
+        var waiting = -1;
+        while (DateTime.UtcNow < deadline)
+        {
+            var written = DeliveredEventIds;
+            if (written.Count >= expected && (waiting = await waitingInQueue()) == 0 && Notifications.Count >= written.Count)
+            {
+                return DeliveredEventIds;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"delivery did not settle: {DeliveredEventIds.Count} of {expected} written, {waiting} waiting in the queue, {Notifications.Count} received\n{Stderr}");
+        return [];
+    }
+
     /// <summary>Waits until <paramref name="condition"/> holds or the time is up; returns whether it held.</summary>
     public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan within)
     {

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.Functions.Inbox;
 using Serverless.Functions.WebPubSub.Embedded;
 using Serverless.Testing;
 
@@ -13,6 +14,10 @@ public sealed class WebhookToChannelTests(LocalDefaultApp local) : IClassFixture
 {
     private readonly RunningFunctionsApp _app = local.App;
     private readonly HttpClient _http = local.Http;
+
+    /// <summary>Events of the channel still in the embedded inbox: waiting, or taken and not yet acknowledged.</summary>
+    private Func<Task<int>> InboxOf(string channel) =>
+        () => Task.FromResult(_app.Services.GetRequiredService<EmbeddedEventInbox>().Count(channel));
 
     private Task<string> PostWebhookAsync(string channel, object body) => Webhook.PostAcceptedAsync(_http, channel, body);
 
@@ -45,8 +50,7 @@ public sealed class WebhookToChannelTests(LocalDefaultApp local) : IClassFixture
         var id = await PostWebhookAsync("ops", new { title = "Deploy failed", env = "prod" });
         await PostWebhookAsync("elsewhere", new { title = "not for this relay" });
 
-        Assert.True(await RelayProcess.EventuallyAsync(() => relay.Notifications.Count >= 1, TimeSpan.FromSeconds(30)), relay.Stderr);
-        await Task.Delay(1500);
+        await relay.SettledAsync(1, InboxOf("ops"), TimeSpan.FromSeconds(30));
         var notification = Assert.Single(relay.Notifications);
         var content = (string)notification["content"]!;
         var meta = notification["meta"]!.AsObject();
@@ -77,8 +81,7 @@ public sealed class WebhookToChannelTests(LocalDefaultApp local) : IClassFixture
 
         await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "late", "dev-relay-token");
 
-        Assert.True(await RelayProcess.EventuallyAsync(() => relay.Notifications.Count >= 5, TimeSpan.FromSeconds(20)), relay.Stderr);
-        await Task.Delay(1000);
+        await relay.SettledAsync(5, InboxOf("late"), TimeSpan.FromSeconds(20));
         Assert.Equal(ids.Order(), relay.Notifications.Select(n => (string)n["meta"]!["event_id"]!).Order());
 
         // The SDK client may dispatch notifications concurrently, so the order is read from the relay's own log,
@@ -103,8 +106,7 @@ public sealed class WebhookToChannelTests(LocalDefaultApp local) : IClassFixture
             }
         }
 
-        Assert.True(await RelayProcess.EventuallyAsync(() => relay.Notifications.Count >= ids.Count, TimeSpan.FromSeconds(30)), relay.Stderr);
-        await Task.Delay(1000);
+        await relay.SettledAsync(ids.Count, InboxOf("flow"), TimeSpan.FromSeconds(30));
         var received = relay.Notifications.Select(n => (string)n["meta"]!["event_id"]!).ToList();
         Assert.Equal(ids.Count, received.Count);
         Assert.Equal(ids.Order(), received.Order());
