@@ -220,6 +220,47 @@ public sealed class DurableInboxTests(AzuriteFixture fixture, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task An_event_taken_five_times_and_never_acknowledged_is_dead_lettered_and_the_relay_says_so()
+    {
+        await using var app = await RunningFunctionsApp.StartAsync(StorageSettings());
+        using var http = app.CreateClient();
+        var id = await Webhook.PostAcceptedAsync(http, "dead", new { title = "a poison event" });
+
+        // Five receives without an acknowledgement, as five relays that each died before showing it would
+        // leave it (the default Inbox:MaxDeliveryAttempts is 5).
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            using var take = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/relay/backlog", UriKind.Relative))
+            {
+                Content = JsonContent.Create(new { channel = "dead", max = 10, visibilitySeconds = 1 }),
+            };
+            take.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "dev-relay-token");
+            var events = await ReceiveAsync(http, take);
+            Assert.Equal(id, (string?)Assert.Single(events)!["event"]!["id"]);
+            await Task.Delay(1100);
+        }
+
+        await using var relay = await RelayProcess.StartAsync(app.BaseUrl, "dead", "dev-relay-token");
+
+        Assert.True(
+            await RelayProcess.EventuallyAsync(() => relay.Stderr.Contains($"Event {id} (generic) could not be delivered after 6 attempts and was moved to dead-letter queue dl-dead", StringComparison.Ordinal), TimeSpan.FromSeconds(30)),
+            relay.Stderr);
+        var status = await relay.Client.CallToolAsync("get_status");
+        Assert.Contains("moved to the dead-letter queue: 1", string.Join('\n', status.Content.OfType<ModelContextProtocol.Protocol.TextContentBlock>().Select(c => c.Text)), StringComparison.Ordinal);
+        Assert.Empty(relay.Notifications);
+        Assert.Equal(0, await QueueLengthAsync("dead"));
+        var deadLetters = new QueueServiceClient(_azurite.ConnectionString).GetQueueClient(QueueNames.DeadLetterFor("dead"));
+        Assert.Equal(1, (await deadLetters.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    private static async Task<JsonArray> ReceiveAsync(HttpClient http, HttpRequestMessage take)
+    {
+        using var response = await http.SendAsync(take);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["events"]!.AsArray();
+    }
+
+    [Fact]
     public async Task While_storage_is_down_webhooks_get_503_and_publish_nothing_and_a_retry_succeeds_later()
     {
         var azurite = new Azurite();
