@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -9,11 +10,18 @@ namespace Serverless.Functions.Inbox;
 /// <summary>Queue and blob clients from a connection string, or from service URIs and the managed identity.</summary>
 public static class StorageClients
 {
-    public static (QueueServiceClient Queues, BlobServiceClient Blobs) Create(StorageOptions options, TokenCredential? credential = null)
+    /// <param name="transport">Where requests go; the default sends them over HTTP (tests record them instead).</param>
+    public static (QueueServiceClient Queues, BlobServiceClient Blobs) Create(StorageOptions options, TokenCredential? credential = null, HttpPipelineTransport? transport = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         var blobOptions = new BlobClientOptions();
+        if (transport is not null)
+        {
+            queueOptions.Transport = transport;
+            blobOptions.Transport = transport;
+        }
+
         // A webhook waits on this: fail fast (and answer 503) rather than hold the sender for minutes.
         foreach (var retry in new[] { queueOptions.Retry, blobOptions.Retry })
         {
@@ -35,10 +43,15 @@ public static class StorageClients
     }
 
     /// <summary>A table client from a connection string, or from the table endpoint matching the queue service URI.</summary>
-    public static TableClient CreateTable(StorageOptions options, string tableName, TokenCredential? credential = null)
+    public static TableClient CreateTable(StorageOptions options, string tableName, TokenCredential? credential = null, HttpPipelineTransport? transport = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var tableOptions = new TableClientOptions();
+        if (transport is not null)
+        {
+            tableOptions.Transport = transport;
+        }
+
         tableOptions.Retry.MaxRetries = 2;
         tableOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
         tableOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
