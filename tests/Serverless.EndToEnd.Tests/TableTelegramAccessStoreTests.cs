@@ -80,4 +80,32 @@ public sealed class TableTelegramAccessStoreTests(AzuriteFixture fixture)
         await store.BindChatAsync(5, "ops", default);
         Assert.Equal("ops", await store.ChannelForChatAsync(5, default));
     }
+
+    [Fact]
+    public async Task Of_many_answers_at_once_exactly_one_wins_and_its_outcome_is_kept()
+    {
+        var store = Store();
+        await store.SavePermissionRequestAsync(new PermissionRequestRecord("qrstu", "ops", "Bash", "d", "p", [], null), default);
+
+        // Every answer reads the same unanswered row; the ETag lets one write and the others get 412.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => store.TryResolvePermissionAsync("qrstu", i % 2 == 0 ? "allow" : "deny", default)));
+
+        Assert.Equal(1, answers.Count(a => a));
+        var outcome = (await store.GetPermissionRequestAsync("qrstu", default))!.Outcome;
+        Assert.Equal(Array.IndexOf(answers, true) % 2 == 0 ? "allow" : "deny", outcome);
+    }
+
+    [Fact]
+    public async Task An_expired_pairing_code_does_not_pair()
+    {
+        var store = Store();
+        await store.SavePendingAsync(new PendingPairing("XYZ234", 12, 12, DateTimeOffset.UtcNow.AddMinutes(-1), 1), default);
+
+        var taken = await store.TakePendingAsync("XYZ234", default);
+
+        // The store hands the code back with its expiry; the pairing route refuses it as expired.
+        Assert.NotNull(taken);
+        Assert.True(taken.ExpiresAt < DateTimeOffset.UtcNow);
+        Assert.Empty(await store.ChannelsOfUserAsync(12, default));
+    }
 }

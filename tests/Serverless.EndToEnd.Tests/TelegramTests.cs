@@ -423,6 +423,61 @@ public sealed partial class TelegramTests : IAsyncLifetime
         Assert.Contains("went as plain text", Text(result), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task React_and_edit_message_reach_Telegram_and_its_refusals_come_back_as_tool_errors()
+    {
+        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", RelayToken);
+
+        var react = await relay.Client.CallToolAsync("react", new Dictionary<string, object?> { ["chat_id"] = "111", ["message_id"] = 42, ["emoji"] = "👀" });
+        Assert.NotEqual(true, react.IsError);
+        var reaction = Assert.Single(_telegram.Sent("setMessageReaction"));
+        Assert.Equal((111L, 42L, "👀"), ((long)reaction["chat_id"]!, (long)reaction["message_id"]!, (string?)reaction["reaction"]![0]!["emoji"]));
+
+        var refused = await relay.Client.CallToolAsync("react", new Dictionary<string, object?> { ["chat_id"] = "111", ["message_id"] = 42, ["emoji"] = "🦆" });
+        Assert.True(refused.IsError);
+        Assert.Contains("REACTION_INVALID", Text(refused), StringComparison.Ordinal);
+
+        var edit = await relay.Client.CallToolAsync("edit_message", new Dictionary<string, object?> { ["chat_id"] = "111", ["message_id"] = 1001, ["text"] = "Build 2 of 3 done" });
+        Assert.NotEqual(true, edit.IsError);
+        var edited = Assert.Single(_telegram.Sent("editMessageText"));
+        Assert.Equal((1001L, "Build 2 of 3 done"), ((long)edited["message_id"]!, (string?)edited["text"]));
+
+        var tooLong = await relay.Client.CallToolAsync("edit_message", new Dictionary<string, object?> { ["chat_id"] = "111", ["message_id"] = 1001, ["text"] = new string('x', 4097) });
+        Assert.True(tooLong.IsError);
+        Assert.Single(_telegram.Sent("editMessageText"));
+    }
+
+    [Fact]
+    public async Task A_reply_to_a_chat_whose_user_blocked_the_bot_is_a_clear_tool_error()
+    {
+        _telegram.Block(Owner);
+        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", RelayToken);
+
+        var result = await relay.Client.CallToolAsync("reply", new Dictionary<string, object?> { ["chat_id"] = "111", ["text"] = "anyone there?" });
+
+        Assert.True(result.IsError);
+        Assert.Contains("403", Text(result), StringComparison.Ordinal);
+        Assert.Contains("can't initiate conversation", Text(result), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_same_update_delivered_twice_is_stored_once()
+    {
+        var update = Message(Owner, "only once", 61);
+        update["update_id"] = 424242;
+        var statuses = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/telegram", UriKind.Relative)) { Content = JsonContent.Create(update) };
+            request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", Secret);
+            using var response = await _http.SendAsync(request);
+            statuses.Add(await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Contains("duplicate", statuses[1], StringComparison.Ordinal);
+        Assert.Equal(1, Inbox.Count("default"));
+    }
+
     [GeneratedRegex(@"as message\(s\) ([0-9]+(?:, [0-9]+)*)\.")]
     private static partial Regex MessageIds();
 

@@ -15,6 +15,16 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<(string Method, JsonObject Body)> _calls = new();
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, bool> _blocked = new();
+
+    // The emoji Telegram accepts as a reaction (ReactionTypeEmoji); anything else is REACTION_INVALID.
+    private static readonly HashSet<string> ReactionEmoji = new(StringComparer.Ordinal)
+    {
+        "👍", "👎", "❤", "🔥", "🥰", "👏", "😁", "🤔", "🤯", "😱", "🤬", "😢", "🎉", "🤩", "🤮", "💩", "🙏", "👌", "🕊", "🤡",
+        "🥱", "🥴", "😍", "🐳", "❤‍🔥", "🌚", "🌭", "💯", "🤣", "⚡", "🍌", "🏆", "💔", "🤨", "😐", "🍓", "🍾", "💋", "🖕", "😈",
+        "😴", "😭", "🤓", "👻", "👨‍💻", "👀", "🎃", "🙈", "😇", "😨", "🤝", "✍", "🤗", "🫡", "🎅", "🎄", "☃", "💅", "🤪", "🗿",
+        "🆒", "💘", "🙉", "🦄", "😘", "💊", "🙊", "😎", "👾", "🤷‍♂", "🤷", "🤷‍♀", "😡",
+    };
     private long _nextMessageId = 1000;
 
     private FakeTelegramBotApi(WebApplication app) => _app = app;
@@ -40,6 +50,11 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
 
             var body = (JsonObject?)await JsonNode.ParseAsync(context.Request.Body) ?? [];
             fake._calls.Enqueue((method, body));
+            if (body["chat_id"] is JsonValue chat && chat.TryGetValue<long>(out var chatId) && fake._blocked.ContainsKey(chatId))
+            {
+                return Results.Json(new JsonObject { ["ok"] = false, ["error_code"] = 403, ["description"] = "Forbidden: bot can't initiate conversation with a user" }, statusCode: 403);
+            }
+
             if (Refusal(method, body) is { } refusal)
             {
                 return Results.Json(new JsonObject { ["ok"] = false, ["error_code"] = 400, ["description"] = refusal }, statusCode: 400);
@@ -79,6 +94,12 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
     /// </summary>
     private static string? Refusal(string method, JsonObject body)
     {
+        if (method == "setMessageReaction")
+        {
+            var emoji = body["reaction"] is JsonArray reactions ? reactions.Select(r => (string?)r?["emoji"]).ToList() : [];
+            return emoji.All(e => e is not null && ReactionEmoji.Contains(e)) ? null : "Bad Request: REACTION_INVALID";
+        }
+
         if (method is not ("sendMessage" or "editMessageText") || body["text"] is not JsonValue value || !value.TryGetValue<string>(out var text))
         {
             return null;
@@ -110,6 +131,9 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
 
         return null;
     }
+
+    /// <summary>A chat whose user never started the bot (or blocked it): Telegram answers 403.</summary>
+    public void Block(long chatId) => _blocked[chatId] = true;
 
     /// <summary>The next <paramref name="count"/> calls of <paramref name="method"/> get 429 with retry_after 1.</summary>
     public void RateLimit(string method, int count) => _failures[method] = count;
