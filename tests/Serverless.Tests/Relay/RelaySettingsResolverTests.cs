@@ -104,4 +104,55 @@ public sealed class RelaySettingsResolverTests : IDisposable
         _env["RELAY_TOKEN"] = "t";
         Assert.Contains("--channel", Resolve(channel: channel).Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(4, null, "--visibility-timeout")]
+    [InlineData(3601, null, "--visibility-timeout")]
+    [InlineData(null, 0, "--poll-interval")]
+    [InlineData(null, 3601, "--poll-interval")]
+    public void Timing_options_outside_their_range_are_errors(int? visibility, int? poll, string mentioned)
+    {
+        _env["RELAY_TOKEN"] = "t";
+
+        var (settings, error) = RelaySettingsResolver.Resolve(null, null, null, name => _env.GetValueOrDefault(name), null, visibility, poll);
+
+        Assert.Null(settings);
+        Assert.Contains(mentioned, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Timing_options_at_their_limits_are_taken()
+    {
+        _env["RELAY_TOKEN"] = "t";
+
+        var settings = RelaySettingsResolver.Resolve(null, null, null, name => _env.GetValueOrDefault(name), null, 5, 3600).Settings!;
+
+        Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromHours(1)), (settings.VisibilityTimeout, settings.SafetyPollInterval));
+    }
+
+    [Fact]
+    public void The_state_file_comes_from_the_option_then_RELAY_STATE_FILE_then_the_users_state_folder()
+    {
+        _env["RELAY_TOKEN"] = "t";
+        _env["XDG_STATE_HOME"] = Path.Combine(_dir, "state");
+
+        var byDefault = Resolve().Settings!.StateFile;
+        Assert.StartsWith(Path.Combine(_dir, "state", "serverless-relay", "default-"), byDefault, StringComparison.Ordinal);
+        Assert.EndsWith(".delivered", byDefault, StringComparison.Ordinal);
+        Assert.NotEqual(byDefault, Resolve("http://other.example.invalid").Settings!.StateFile);
+
+        _env["RELAY_STATE_FILE"] = Path.Combine(_dir, "from-env.delivered");
+        Assert.Equal(Path.Combine(_dir, "from-env.delivered"), Resolve().Settings!.StateFile);
+        var fromOption = RelaySettingsResolver.Resolve(null, null, null, name => _env.GetValueOrDefault(name), Path.Combine(_dir, "option.delivered")).Settings!;
+        Assert.Equal(Path.Combine(_dir, "option.delivered"), fromOption.StateFile);
+    }
+
+    [Fact]
+    public void Without_XDG_STATE_HOME_the_state_file_is_under_home_local_state()
+    {
+        _env["RELAY_TOKEN"] = "t";
+        _env["HOME"] = Path.Combine(_dir, "home");
+
+        Assert.StartsWith(Path.Combine(_dir, "home", ".local", "state", "serverless-relay"), Resolve().Settings!.StateFile, StringComparison.Ordinal);
+    }
 }
