@@ -71,7 +71,11 @@ public sealed class DeploymentPackageTests(PublishedPackage package) : IClassFix
         Assert.NotNull(entry);
         var mode = (UnixFileMode)((entry.ExternalAttributes >> 16) & 0x1FF);
         Assert.True(mode.HasFlag(UnixFileMode.UserExecute), $"{executable} has mode {mode}");
-        Assert.NotNull(zip.GetEntry(Path.GetDirectoryName(executable)!.Replace('\\', '/') + "/handler.dll"));
+        var folder = Path.GetDirectoryName(executable)!.Replace('\\', '/');
+        Assert.NotNull(zip.GetEntry(folder + "/handler.dll"));
+        // The runtime travels with the handler (self-contained).
+        Assert.NotNull(zip.GetEntry(folder + "/libcoreclr.so"));
+        Assert.NotNull(zip.GetEntry(folder + "/System.Private.CoreLib.dll"));
     }
 
     [Fact]
@@ -89,6 +93,14 @@ public sealed class DeploymentPackageTests(PublishedPackage package) : IClassFix
             RedirectStandardError = true,
         };
         start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Self-contained, as the Flex Consumption custom-handler stack has no .NET runtime: run it with no
+        // dotnet on PATH and DOTNET_ROOT pointing nowhere (the zip's own runtime is checked by the test above;
+        // a machine-wide install could still be found through the default location, so this run alone is no proof).
+        start.Environment["DOTNET_ROOT"] = Path.Combine(_work, "no-dotnet-here");
+        start.Environment["PATH"] = string.Join(Path.PathSeparator, (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator)
+            .Where(d => !File.Exists(Path.Combine(d, "dotnet"))));
+        start.Environment.Remove("DOTNET_ROOT_X64");
         using var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -104,8 +116,9 @@ public sealed class DeploymentPackageTests(PublishedPackage package) : IClassFix
                     using var response = http.GetAsync(new Uri($"http://127.0.0.1:{port}/api/health")).GetAwaiter().GetResult();
                     return response.IsSuccessStatusCode;
                 }
-                catch (HttpRequestException)
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
                 {
+                    // Not listening yet, or a slow first answer: ask again.
                     return false;
                 }
             }, TimeSpan.FromSeconds(30));
