@@ -26,7 +26,7 @@ public sealed class DeploymentMode
     public bool DevelopmentStorage { get; }
 
     /// <summary>
-    /// The local default of CONTRACT.md: nothing in the cloud is involved, so the well-known
+    /// The local default: nothing in the cloud is involved, so the well-known
     /// development secrets are acceptable.
     /// </summary>
     public bool IsLocalDefault => !RunsInAzure && EmbeddedWebPubSub && (EmbeddedInbox || DevelopmentStorage);

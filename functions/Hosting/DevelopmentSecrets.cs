@@ -1,7 +1,7 @@
 namespace Serverless.Functions.Hosting;
 
 /// <summary>
-/// Well-known secrets of the local default (CONTRACT.md). They are public, so they are accepted only
+/// Well-known secrets of the local default, published in the README. They are public, so they are accepted only
 /// when the app runs on the local default, and refused in any other configuration.
 /// </summary>
 public static class DevelopmentSecrets

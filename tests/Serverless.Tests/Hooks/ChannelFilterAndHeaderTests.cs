@@ -14,30 +14,16 @@ public sealed class ChannelFilterAndHeaderTests(ChannelFilterAndHeaderTests.App 
 {
     private const string GitHubSecret = "filters-github-secret-0123";
 
-    public sealed class App : IAsyncLifetime
+    public sealed class App : SharedApp
     {
-        public RunningFunctionsApp Running { get; private set; } = null!;
-
-        public HttpClient Http { get; private set; } = null!;
-
-        public async Task InitializeAsync()
+        protected override Dictionary<string, string?> Settings() => new()
         {
-            Running = await RunningFunctionsApp.StartAsync(new Dictionary<string, string?>
-            {
-                ["Sources:github:Secret"] = GitHubSecret,
-                ["Sources:pagerduty:Secret"] = "filters-pagerduty-secret-01",
-                ["Channels:githubonly:Sources:0"] = "github",
-                ["Channels:issuesonly:EventTypes:0"] = "issues",
-                ["Channels:paymentsonly:Services:0"] = "payments",
-            });
-            Http = Running.CreateClient();
-        }
-
-        public async Task DisposeAsync()
-        {
-            Http.Dispose();
-            await Running.DisposeAsync();
-        }
+            ["Sources:github:Secret"] = GitHubSecret,
+            ["Sources:pagerduty:Secret"] = "filters-pagerduty-secret-01",
+            ["Channels:githubonly:Sources:0"] = "github",
+            ["Channels:issuesonly:EventTypes:0"] = "issues",
+            ["Channels:paymentsonly:Services:0"] = "payments",
+        };
     }
 
     private EmbeddedEventInbox Inbox => fixture.Running.Services.GetRequiredService<EmbeddedEventInbox>();

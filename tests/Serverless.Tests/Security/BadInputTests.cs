@@ -16,36 +16,17 @@ public sealed class BadInputTests(BadInputTests.App fixture) : IClassFixture<Bad
 {
     public const string GitHubSecret = "github-secret-0123456789";
 
-    public sealed class App : IAsyncLifetime
+    public sealed class App : SharedApp
     {
-        public FakeTelegramBotApi Telegram { get; private set; } = null!;
+        protected override string? TelegramBotToken => "42:bad-input-bot";
 
-        public RunningFunctionsApp Running { get; private set; } = null!;
-
-        public HttpClient Http { get; private set; } = null!;
-
-        public async Task InitializeAsync()
+        protected override Dictionary<string, string?> Settings() => new()
         {
-            Telegram = await FakeTelegramBotApi.StartAsync("42:bad-input-bot");
-            Running = await RunningFunctionsApp.StartAsync(new Dictionary<string, string?>
-            {
-                ["Sources:github:Secret"] = GitHubSecret,
-                ["Relay:Tokens:0:Secret"] = "bad-input-relay-token-0123",
-                ["Relay:Tokens:0:Channels"] = "*",
-                ["Telegram:BotToken"] = "42:bad-input-bot",
-                ["Telegram:SecretToken"] = "telegram-secret-token-0123",
-                ["Telegram:ApiBaseUrl"] = Telegram.BaseUrl.ToString(),
-                ["Telegram:AllowedUsers:0"] = "5",
-            });
-            Http = Running.CreateClient();
-        }
-
-        public async Task DisposeAsync()
-        {
-            Http.Dispose();
-            await Running.DisposeAsync();
-            await Telegram.DisposeAsync();
-        }
+            ["Sources:github:Secret"] = GitHubSecret,
+            ["Relay:Tokens:0:Secret"] = "bad-input-relay-token-0123",
+            ["Relay:Tokens:0:Channels"] = "*",
+            ["Telegram:AllowedUsers:0"] = "5",
+        };
     }
 
     public enum Route
@@ -113,7 +94,7 @@ public sealed class BadInputTests(BadInputTests.App fixture) : IClassFixture<Bad
 
         if (route == Route.Telegram)
         {
-            request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", input == Input.SignedWithAnotherSecret ? "another-secret-token-0123" : "telegram-secret-token-0123");
+            request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", input == Input.SignedWithAnotherSecret ? "another-secret-token-0123" : SharedApp.TelegramSecretToken);
         }
 
         return request;

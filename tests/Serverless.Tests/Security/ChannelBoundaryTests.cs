@@ -21,40 +21,21 @@ public sealed class ChannelBoundaryTests(ChannelBoundaryTests.TwoTeams teams) : 
     public const string TokenB = "team-b-relay-token-0123456789";
     public const string AdminToken = "admin-relay-token-0123456789";
 
-    public sealed class TwoTeams : IAsyncLifetime
+    public sealed class TwoTeams : SharedApp
     {
-        public FakeTelegramBotApi Telegram { get; private set; } = null!;
+        protected override string? TelegramBotToken => "42:team-bot";
 
-        public RunningFunctionsApp App { get; private set; } = null!;
-
-        public HttpClient Http { get; private set; } = null!;
-
-        public async Task InitializeAsync()
+        protected override Dictionary<string, string?> Settings() => new()
         {
-            Telegram = await FakeTelegramBotApi.StartAsync("42:team-bot");
-            App = await RunningFunctionsApp.StartAsync(new Dictionary<string, string?>
-            {
-                ["Relay:Tokens:0:Secret"] = TokenA,
-                ["Relay:Tokens:0:Channels"] = "team-a",
-                // Configuration may hold the token's SHA-256 instead of the token.
-                ["Relay:Tokens:1:Sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(TokenB))),
-                ["Relay:Tokens:1:Channels"] = "team-b",
-                ["Relay:Tokens:2:Secret"] = AdminToken,
-                ["Relay:Tokens:2:Channels"] = "*",
-                ["Telegram:BotToken"] = "42:team-bot",
-                ["Telegram:SecretToken"] = "telegram-secret-token-0123",
-                ["Telegram:ApiBaseUrl"] = Telegram.BaseUrl.ToString(),
-                ["Telegram:NotificationChats:team-b"] = "-900",
-            });
-            Http = App.CreateClient();
-        }
-
-        public async Task DisposeAsync()
-        {
-            Http.Dispose();
-            await App.DisposeAsync();
-            await Telegram.DisposeAsync();
-        }
+            ["Relay:Tokens:0:Secret"] = TokenA,
+            ["Relay:Tokens:0:Channels"] = "team-a",
+            // Configuration may hold the token's SHA-256 instead of the token.
+            ["Relay:Tokens:1:Sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(TokenB))),
+            ["Relay:Tokens:1:Channels"] = "team-b",
+            ["Relay:Tokens:2:Secret"] = AdminToken,
+            ["Relay:Tokens:2:Channels"] = "*",
+            ["Telegram:NotificationChats:team-b"] = "-900",
+        };
     }
 
     private async Task<HttpResponseMessage> CallAsync(HttpMethod method, string path, string token, object? body = null)
@@ -128,7 +109,7 @@ public sealed class ChannelBoundaryTests(ChannelBoundaryTests.TwoTeams teams) : 
 
         using var backlog = await CallAsync(HttpMethod.Post, "/api/relay/backlog", TokenA, new { channel = "team-a", max = 100 });
         Assert.DoesNotContain("b's secret", await backlog.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(1, teams.App.Services.GetRequiredService<EmbeddedEventInbox>().Count("team-b"));
+        Assert.Equal(1, teams.Running.Services.GetRequiredService<EmbeddedEventInbox>().Count("team-b"));
 
         // The client access URL of team-a joins team-a's group only, with no role to join or send elsewhere.
         using var negotiate = await CallAsync(HttpMethod.Post, "/api/relay/negotiate?channel=team-a", TokenA);
@@ -152,10 +133,10 @@ public sealed class ChannelBoundaryTests(ChannelBoundaryTests.TwoTeams teams) : 
     [Fact]
     public async Task A_person_paired_for_team_a_gets_no_permission_request_of_team_b_and_cannot_answer_one()
     {
-        var store = teams.App.Services.GetRequiredService<ITelegramAccessStore>();
+        var store = teams.Running.Services.GetRequiredService<ITelegramAccessStore>();
         await store.AllowAsync(7001, 7001, "team-a", default);
         await store.AllowAsync(7002, 7002, "team-b", default);
-        var teamAEvents = teams.App.Services.GetRequiredService<EmbeddedEventInbox>().Count("team-a");
+        var teamAEvents = teams.Running.Services.GetRequiredService<EmbeddedEventInbox>().Count("team-a");
 
         using var asked = await CallAsync(HttpMethod.Post, "/api/relay/permission", TokenB, new { channel = "team-b", request_id = "qwxyz", tool_name = "Bash", description = "rm -rf build", input_preview = "rm -rf build" });
         Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
@@ -171,44 +152,26 @@ public sealed class ChannelBoundaryTests(ChannelBoundaryTests.TwoTeams teams) : 
                 Encoding.UTF8,
                 "application/json"),
         };
-        answer.Headers.Add("X-Telegram-Bot-Api-Secret-Token", "telegram-secret-token-0123");
+        answer.Headers.Add("X-Telegram-Bot-Api-Secret-Token", SharedApp.TelegramSecretToken);
         Assert.Equal(HttpStatusCode.OK, (await teams.Http.SendAsync(answer)).StatusCode);
 
         var callbackAnswer = teams.Telegram.Sent("answerCallbackQuery").Last(m => (string?)m["callback_query_id"] == "cb1");
         Assert.Equal("There is no permission request qwxyz.", (string?)callbackAnswer["text"]);
         Assert.Null((await store.GetPermissionRequestAsync("qwxyz", default))!.Outcome);
-        Assert.Equal(teamAEvents, teams.App.Services.GetRequiredService<EmbeddedEventInbox>().Count("team-a"));
-    }
-
-    private async Task<HttpResponseMessage> TelegramMessageAsync(long from, string text)
-    {
-        var update = new JsonObject
-        {
-            ["update_id"] = Random.Shared.Next(1, 1_000_000),
-            ["message"] = new JsonObject
-            {
-                ["message_id"] = Random.Shared.Next(1, 1_000_000),
-                ["from"] = new JsonObject { ["id"] = from, ["is_bot"] = false, ["first_name"] = "P" },
-                ["chat"] = new JsonObject { ["id"] = from, ["type"] = "private" },
-                ["text"] = text,
-            },
-        };
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/telegram") { Content = new StringContent(update.ToJsonString(), Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", "telegram-secret-token-0123");
-        return await teams.Http.SendAsync(request);
+        Assert.Equal(teamAEvents, teams.Running.Services.GetRequiredService<EmbeddedEventInbox>().Count("team-a"));
     }
 
     [Fact]
     public async Task A_person_paired_for_team_a_cannot_switch_their_chat_to_team_b()
     {
-        var store = teams.App.Services.GetRequiredService<ITelegramAccessStore>();
-        var inbox = teams.App.Services.GetRequiredService<EmbeddedEventInbox>();
+        var store = teams.Running.Services.GetRequiredService<ITelegramAccessStore>();
+        var inbox = teams.Running.Services.GetRequiredService<EmbeddedEventInbox>();
         await store.AllowAsync(7003, 7003, "team-a", default);
         var before = (A: inbox.Count("team-a"), B: inbox.Count("team-b"));
 
-        Assert.Equal(HttpStatusCode.OK, (await TelegramMessageAsync(7003, "/channel team-b")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await teams.TelegramMessageAsync(7003, "/channel team-b")).StatusCode);
         Assert.Contains("not paired for channel 'team-b'", (string?)teams.Telegram.Sent().Last(m => (long)m["chat_id"]! == 7003)["text"], StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, (await TelegramMessageAsync(7003, "hello")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await teams.TelegramMessageAsync(7003, "hello")).StatusCode);
 
         Assert.Equal(before.A + 1, inbox.Count("team-a"));
         Assert.Equal(before.B, inbox.Count("team-b"));

@@ -17,25 +17,14 @@ namespace Serverless.Tests.Sources;
 /// </summary>
 public sealed class ProviderVariantTests(ProviderVariantTests.App fixture) : IClassFixture<ProviderVariantTests.App>
 {
-    public sealed class App : IAsyncLifetime
+    public sealed class App : SharedApp
     {
-        public RunningFunctionsApp Running { get; private set; } = null!;
-
-        public HttpClient Http { get; private set; } = null!;
-
-        public async Task InitializeAsync()
+        protected override Dictionary<string, string?> Settings()
         {
             var settings = ProviderCase.All().Select(p => p.Source).Distinct()
                 .ToDictionary(s => $"Sources:{s}:Secret", s => (string?)ProviderCase.SecretFor(s));
             settings["Channels:failures-only:FailuresOnly"] = "true";
-            Running = await RunningFunctionsApp.StartAsync(settings);
-            Http = Running.CreateClient();
-        }
-
-        public async Task DisposeAsync()
-        {
-            Http.Dispose();
-            await Running.DisposeAsync();
+            return settings;
         }
     }
 

@@ -13,67 +13,55 @@ public sealed class TelegramPolicyTests
     private const long Allowed = 21;
     private const long Stranger = 99;
 
-    private static async Task<(RunningFunctionsApp App, FakeTelegramBotApi Telegram)> StartAsync(string policy)
+    private sealed class PolicyApp(string policy) : SharedApp
     {
-        var telegram = await FakeTelegramBotApi.StartAsync("42:policy-bot");
-        var app = await RunningFunctionsApp.StartAsync(new Dictionary<string, string?>
+        protected override string? TelegramBotToken => "42:policy-bot";
+
+        protected override Dictionary<string, string?> Settings() => new()
         {
-            ["Telegram:BotToken"] = "42:policy-bot",
-            ["Telegram:SecretToken"] = "telegram-secret-token-0123",
-            ["Telegram:ApiBaseUrl"] = telegram.BaseUrl.ToString(),
             ["Telegram:Policy"] = policy,
             ["Telegram:AllowedUsers:0"] = Allowed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Relay:Tokens:0:Secret"] = "policy-relay-token-0123456",
             ["Relay:Tokens:0:Channels"] = "*",
-        });
-        return (app, telegram);
+        };
     }
 
-    private static async Task<HttpStatusCode> SendAsync(RunningFunctionsApp app, long from, string text)
+    private static async Task<PolicyApp> StartAsync(string policy)
     {
-        var update = new JsonObject
-        {
-            ["update_id"] = Random.Shared.Next(1, 1_000_000),
-            ["message"] = new JsonObject
-            {
-                ["message_id"] = Random.Shared.Next(1, 1_000_000),
-                ["from"] = new JsonObject { ["id"] = from, ["is_bot"] = false, ["first_name"] = "P" },
-                ["chat"] = new JsonObject { ["id"] = from, ["type"] = "private" },
-                ["text"] = text,
-            },
-        };
-        using var http = app.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/telegram") { Content = new StringContent(update.ToJsonString(), Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", "telegram-secret-token-0123");
-        using var response = await http.SendAsync(request);
+        var app = new PolicyApp(policy);
+        await app.InitializeAsync();
+        return app;
+    }
+
+    private static async Task<HttpStatusCode> SendAsync(PolicyApp app, long from, string text)
+    {
+        using var response = await app.TelegramMessageAsync(from, text);
         return response.StatusCode;
     }
 
     [Fact]
     public async Task Allowlist_lets_allowed_users_through_and_gives_strangers_no_answer_and_no_code()
     {
-        var (app, telegram) = await StartAsync("allowlist");
+        var app = await StartAsync("allowlist");
         await using var _ = app;
-        await using var __ = telegram;
 
         Assert.Equal(HttpStatusCode.OK, await SendAsync(app, Stranger, "let me in"));
         Assert.Equal(HttpStatusCode.OK, await SendAsync(app, Allowed, "hello"));
 
-        Assert.Empty(telegram.Sent());
-        Assert.Equal(1, app.Services.GetRequiredService<EmbeddedEventInbox>().Count("default"));
+        Assert.Empty(app.Telegram.Sent());
+        Assert.Equal(1, app.Running.Services.GetRequiredService<EmbeddedEventInbox>().Count("default"));
     }
 
     [Fact]
     public async Task Disabled_ignores_everyone_even_allowed_users()
     {
-        var (app, telegram) = await StartAsync("disabled");
+        var app = await StartAsync("disabled");
         await using var _ = app;
-        await using var __ = telegram;
 
         Assert.Equal(HttpStatusCode.OK, await SendAsync(app, Allowed, "hello"));
         Assert.Equal(HttpStatusCode.OK, await SendAsync(app, Stranger, "let me in"));
 
-        Assert.Empty(telegram.Sent());
-        Assert.Equal(0, app.Services.GetRequiredService<EmbeddedEventInbox>().Count("default"));
+        Assert.Empty(app.Telegram.Sent());
+        Assert.Equal(0, app.Running.Services.GetRequiredService<EmbeddedEventInbox>().Count("default"));
     }
 }
