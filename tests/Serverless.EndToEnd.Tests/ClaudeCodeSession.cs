@@ -64,19 +64,11 @@ public sealed class ClaudeCodeSession : IAsyncDisposable
         };
         await File.WriteAllTextAsync(Path.Combine(home, ".claude.json"), config.ToJsonString());
 
-        var environment = new Dictionary<string, string>
-        {
-            ["HOME"] = home,
-            ["TERM"] = "xterm-256color",
-            ["ANTHROPIC_BASE_URL"] = messagesApi.GetLeftPart(UriPartial.Authority),
-            ["ANTHROPIC_API_KEY"] = ApiKey,
-            // Nothing but loopback: no telemetry, update checks, error reports or marketplace downloads.
-            ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1",
-            ["CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL"] = "1",
-            ["DISABLE_AUTOUPDATER"] = "1",
-            ["DISABLE_TELEMETRY"] = "1",
-            ["CLAUDE_CODE_GB_DISK_CACHE_WHEN_TELEMETRY_OFF"] = "1",
-        };
+        var environment = OfflineEnvironment(home);
+        environment["TERM"] = "xterm-256color";
+        environment["ANTHROPIC_BASE_URL"] = messagesApi.GetLeftPart(UriPartial.Authority);
+        environment["ANTHROPIC_API_KEY"] = ApiKey;
+        environment["CLAUDE_CODE_GB_DISK_CACHE_WHEN_TELEMETRY_OFF"] = "1";
         var session = new ClaudeCodeSession($"claude-test-{Guid.NewGuid():N}", home);
         List<string> tmux = ["new-session", "-d", "-s", Session, "-x", "200", "-y", "50", "-c", project];
         foreach (var (name, value) in environment)
@@ -88,6 +80,19 @@ public sealed class ClaudeCodeSession : IAsyncDisposable
         await session.TmuxAsync([.. tmux]);
         return session;
     }
+
+    /// <summary>
+    /// Claude Code with a home of its own and nothing but loopback: no telemetry, update checks, error
+    /// reports or marketplace downloads.
+    /// </summary>
+    public static Dictionary<string, string> OfflineEnvironment(string home) => new()
+    {
+        ["HOME"] = home,
+        ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1",
+        ["CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL"] = "1",
+        ["DISABLE_AUTOUPDATER"] = "1",
+        ["DISABLE_TELEMETRY"] = "1",
+    };
 
     /// <summary>The terminal as it shows now.</summary>
     public Task<string> ScreenAsync() => TmuxAsync("capture-pane", "-p", "-t", Session);

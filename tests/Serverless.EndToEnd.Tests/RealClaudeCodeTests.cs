@@ -67,4 +67,50 @@ public sealed class RealClaudeCodeTests
         Assert.DoesNotContain("<channel source=\"relay\" trust=\"allowlisted\"", prompt, StringComparison.Ordinal);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(prompt, "<channel source="));
     }
+
+    [Fact]
+    public async Task The_repository_is_a_plugin_marketplace_that_Claude_Code_validates_adds_and_installs_from()
+    {
+        var home = Directory.CreateTempSubdirectory("claude-home-").FullName;
+        try
+        {
+            async Task<string> ClaudeAsync(params string[] arguments)
+            {
+                var start = new ProcessStartInfo(ClaudeCodeSession.Executable, arguments)
+                {
+                    WorkingDirectory = Repository.Root,
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                };
+                foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("CLAUDE", StringComparison.Ordinal) || k.StartsWith("ANTHROPIC", StringComparison.Ordinal)).ToList())
+                {
+                    start.Environment.Remove(name);
+                }
+
+                foreach (var (name, value) in ClaudeCodeSession.OfflineEnvironment(home))
+                {
+                    start.Environment[name] = value;
+                }
+
+                using var process = Process.Start(start)!;
+                var output = process.StandardOutput.ReadToEndAsync();
+                var error = process.StandardError.ReadToEndAsync();
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+                var all = await output + await error;
+                Assert.True(process.ExitCode == 0, $"claude {string.Join(' ', arguments)}: {all}");
+                return all;
+            }
+
+            Assert.Contains("Validation passed", await ClaudeAsync("plugin", "validate", Repository.Root), StringComparison.Ordinal);
+            Assert.Contains("Validation passed", await ClaudeAsync("plugin", "validate", Path.Combine(Repository.Root, "relay", "claude-plugin")), StringComparison.Ordinal);
+            await ClaudeAsync("plugin", "marketplace", "add", Repository.Root);
+            await ClaudeAsync("plugin", "install", "relay@serverless-channels");
+            var installed = await ClaudeAsync("plugin", "list");
+            Assert.Contains("relay@serverless-channels", installed, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
 }
