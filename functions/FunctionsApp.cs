@@ -59,6 +59,19 @@ public static class FunctionsApp
         services.AddOptions<WebPubSubOptions>().BindConfiguration(WebPubSubOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebPubSubOptions>, WebPubSubOptionsValidator>();
 
+        if (mode.IsLocalDefault)
+        {
+            // DNS rebinding: a web page's own host name, pointed at 127.0.0.1, would pass an Origin check as
+            // "same origin". The local default answers only to loopback names unless AllowedHosts says more
+            // (a tunnel's host, for Telegram).
+            var allowed = (builder.Configuration["AllowedHosts"] ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            services.AddHostFiltering(o =>
+            {
+                o.AllowedHosts = allowed.Length > 0 ? allowed : ["localhost", "127.0.0.1", "[::1]"];
+                o.IncludeFailureMessage = true;
+            });
+        }
+
         AddSources(services, mode);
         AddWebPubSub(services, mode);
         AddInbox(services, mode);
@@ -71,6 +84,7 @@ public static class FunctionsApp
         var app = builder.Build();
         if (mode.IsLocalDefault)
         {
+            app.UseHostFiltering();
             app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
             app.UseMiddleware<LocalOriginGuard>();
             app.MapEmbeddedWebPubSub();

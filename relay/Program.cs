@@ -160,7 +160,7 @@ static async Task<bool> PermissionRelayAvailableAsync(RelayApiClient api, Cancel
         var capabilities = await api.CapabilitiesAsync(timeout.Token);
         return JsonRead.Boolean(capabilities["permission_relay"]) == true;
     }
-    catch (Exception ex) when (ex is RelayApiException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+    catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
     {
         await Console.Error.WriteLineAsync($"relay: could not ask the function app about Telegram ({ex.Message}); permission relay is off for this session.");
         return false;

@@ -44,13 +44,14 @@ public sealed class DeploymentMode
         return new DeploymentMode(runsInAzure, embeddedWebPubSub, embeddedInbox, developmentStorage);
     }
 
-    /// <summary>
-    /// Whether a storage connection string names the local emulator: <c>UseDevelopmentStorage=true</c>, or
-    /// service endpoints that are all on this machine. Read key by key, so an account merely named
-    /// "localhost..." on Azure does not count.
-    /// </summary>
     private static readonly string[] ServiceEndpointKeys = ["QueueEndpoint", "BlobEndpoint", "TableEndpoint"];
 
+    /// <summary>
+    /// Whether a storage connection string names the local emulator: <c>UseDevelopmentStorage=true</c>, or
+    /// all three service endpoints (queue, blob, table) on this machine: a missing one would be derived
+    /// from the account name, on Azure. Read key by key, so an account merely named
+    /// "localhost..." on Azure does not count.
+    /// </summary>
     public static bool IsStorageEmulator(string? connectionString)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -68,10 +69,7 @@ public sealed class DeploymentMode
             return development.Equals("true", StringComparison.OrdinalIgnoreCase);
         }
 
-        var endpoints = ServiceEndpointKeys
-            .Where(settings.ContainsKey)
-            .Select(key => Uri.TryCreate(settings[key], UriKind.Absolute, out var uri) ? uri : null)
-            .ToList();
-        return endpoints.Count > 0 && endpoints.All(uri => uri is not null && uri.IsLoopback);
+        return ServiceEndpointKeys.All(key =>
+            settings.TryGetValue(key, out var endpoint) && Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.IsLoopback);
     }
 }

@@ -13,4 +13,10 @@ public static class DevelopmentSecrets
 
     public static bool IsWellKnown(string? value) =>
         value is RelayToken or WebhookToken or FormerWebPubSubAccessKey;
+
+    /// <summary>Whether a configured SHA-256 (hex) is the hash of a well-known secret.</summary>
+    public static bool IsWellKnownHash(string? sha256Hex) =>
+        sha256Hex is not null
+        && new[] { RelayToken, WebhookToken, FormerWebPubSubAccessKey }.Any(secret =>
+            string.Equals(sha256Hex, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret))), StringComparison.OrdinalIgnoreCase));
 }

@@ -14,7 +14,7 @@ using Serverless.Functions.WebPubSub;
 
 namespace Serverless.Functions.Relay;
 
-/// <summary>The relay's own API: negotiate, backlog, ack. Every call needs a relay token.</summary>
+/// <summary>The relay's own API: negotiate, backlog, ack, release and event lookup. Every call needs a relay token of the channel it names.</summary>
 public static partial class RelayEndpoints
 {
     private const int MaxBacklogBatch = 100;

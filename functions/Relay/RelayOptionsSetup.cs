@@ -71,7 +71,8 @@ public sealed partial class RelayOptionsSetup(DeploymentMode mode, IConfiguratio
                 errors.Add($"Relay:Tokens:{i}:Channels holds '{channel}': {ChannelName.Rule}.");
             }
 
-            if (token.Secret is { } secret && DevelopmentSecrets.IsWellKnown(secret) && !(mode.IsLocalDefault && !TelegramConfigured()))
+            var wellKnown = DevelopmentSecrets.IsWellKnown(token.Secret) || DevelopmentSecrets.IsWellKnownHash(token.Sha256);
+            if (wellKnown && !(mode.IsLocalDefault && !TelegramConfigured()))
             {
                 errors.Add($"Relay:Tokens:{i} is a well-known development token, which is refused outside the local default and whenever a Telegram bot is configured.");
             }

@@ -74,4 +74,11 @@ public static class Json
     }
 
     public static JsonArray? Array(JsonNode? node, string path) => At(node, path) as JsonArray;
+
+    /// <summary>A whole number at the path; null for anything else (a string, a fraction, a missing field).</summary>
+    public static long? WholeNumber(JsonNode? node, string path) =>
+        At(node, path) is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out var number) ? number : null;
+
+    /// <summary>True only for a JSON <c>true</c> at the path.</summary>
+    public static bool IsTrue(JsonNode? node, string path) => At(node, path) is JsonValue value && value.GetValueKind() == JsonValueKind.True;
 }

@@ -15,9 +15,17 @@ public sealed partial class PermissionRelay(ITelegramAccessStore store, Telegram
 {
     public static bool IsRequestId(string? id) => id is { Length: 5 } && id.All(c => c is >= 'a' and <= 'z' && c != 'l');
 
-    /// <summary>Sends the request; returns how many chats got it.</summary>
-    public async Task<int> AskAsync(string channel, string requestId, string toolName, string description, string inputPreview, CancellationToken cancellationToken)
+    /// <summary>Sends the request; returns how many chats got it, or null when a request with this id exists already.</summary>
+    public async Task<int?> AskAsync(string channel, string requestId, string toolName, string description, string inputPreview, CancellationToken cancellationToken)
     {
+        // Recorded first and only once: a relay of another channel cannot take over (or reset) a request
+        // by sending its id again.
+        var record = new PermissionRequestRecord(requestId, channel, toolName, description, inputPreview, [], null);
+        if (!await store.AddPermissionRequestAsync(record, cancellationToken))
+        {
+            return null;
+        }
+
         // Only the people allowed on this channel see (and can answer) its session's requests.
         var chats = await store.AllowedChatsAsync(channel, cancellationToken);
         var text = Text(toolName, description, requestId);
@@ -31,13 +39,13 @@ public sealed partial class PermissionRelay(ITelegramAccessStore store, Telegram
         foreach (var chat in chats)
         {
             var result = await bot.SendMessageAsync(chat, text, null, null, keyboard, cancellationToken);
-            if ((long?)result?["message_id"] is { } messageId)
+            if (Json.WholeNumber(result, "message_id") is { } messageId)
             {
                 sent.Add(new SentMessage(chat, messageId));
             }
         }
 
-        await store.SavePermissionRequestAsync(new PermissionRequestRecord(requestId, channel, toolName, description, inputPreview, sent, null), cancellationToken);
+        await store.SavePermissionRequestAsync(record with { Messages = sent }, cancellationToken);
         return sent.Count;
     }
 

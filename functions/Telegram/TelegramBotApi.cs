@@ -29,7 +29,8 @@ public sealed partial class TelegramBotApi(HttpClient http, IOptions<TelegramOpt
 
         if (replyMarkup is not null)
         {
-            body["reply_markup"] = replyMarkup;
+            // A copy: the caller sends the same keyboard to several chats, and a JSON node has one parent.
+            body["reply_markup"] = replyMarkup.DeepClone();
         }
 
         return CallAsync("sendMessage", body, cancellationToken);

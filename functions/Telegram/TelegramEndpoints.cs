@@ -51,9 +51,9 @@ public static partial class TelegramEndpoints
             return TypedResults.Json(new ErrorBody("The update is too large."), statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
-        var update = Sources.Json.Parse(body);
+        var update = Sources.Json.Parse(body) as JsonObject;
 
-        var updateId = update?["update_id"]?.GetValueKind() == JsonValueKind.Number ? update["update_id"]!.ToJsonString() : null;
+        var updateId = Sources.Json.WholeNumber(update, "update_id")?.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (update is null || updateId is null)
         {
             return TypedResults.BadRequest(new ErrorBody("The body is not a Telegram update."));

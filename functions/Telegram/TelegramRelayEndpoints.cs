@@ -17,7 +17,9 @@ public static class TelegramRelayEndpoints
 {
     public static IEndpointRouteBuilder MapTelegramRelay(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/relay").WithMetadata(RequestBodyLimit.RelayApi).AddEndpointFilter(RelayEndpoints.RequireRelayTokenAsync);
+        var group = endpoints.MapGroup("/api/relay").WithMetadata(RequestBodyLimit.RelayApi)
+            .AddEndpointFilter(RelayEndpoints.RequireRelayTokenAsync)
+            .AddEndpointFilter(AnswerFailuresAsync);
         group.MapPost("/telegram/reply", ReplyAsync).WithName("relay-telegram-reply");
         group.MapPost("/telegram/react", ReactAsync).WithName("relay-telegram-react");
         group.MapPost("/telegram/edit", EditAsync).WithName("relay-telegram-edit");
@@ -78,7 +80,7 @@ public static class TelegramRelayEndpoints
                     formattingDropped = true;
                 }
 
-                sent.Add((long?)result?["message_id"] ?? 0);
+                sent.Add(Sources.Json.WholeNumber(result, "message_id") ?? 0);
             }
         }
         catch (TelegramApiException ex)
@@ -167,9 +169,12 @@ public static class TelegramRelayEndpoints
         try
         {
             var sent = await permissions.AskAsync(body.Channel!, body.RequestId!, body.ToolName, body.Description ?? string.Empty, body.InputPreview ?? string.Empty, cancellationToken);
-            return sent == 0
-                ? TypedResults.Json(new ErrorBody("No paired Telegram chat to ask."), statusCode: StatusCodes.Status409Conflict)
-                : TypedResults.Ok(new PermissionResponse(sent));
+            return sent switch
+            {
+                null => TypedResults.Json(new ErrorBody($"A permission request {body.RequestId} exists already."), statusCode: StatusCodes.Status409Conflict),
+                0 => TypedResults.Json(new ErrorBody("No paired Telegram chat to ask."), statusCode: StatusCodes.Status409Conflict),
+                _ => TypedResults.Ok(new PermissionResponse(sent.Value)),
+            };
         }
         catch (TelegramApiException ex)
         {
@@ -192,9 +197,18 @@ public static class TelegramRelayEndpoints
             return TypedResults.NotFound(new ErrorBody($"Pairing code '{code}' is unknown or has expired; ask the sender to write to the bot again for a new one."));
         }
 
-        // The person is allowed on this relay's channel only; another channel's owner pairs them for theirs.
-        await store.AllowAsync(pending.UserId, pending.ChatId, body.Channel!, cancellationToken);
-        await store.BindChatAsync(pending.ChatId, body.Channel!, cancellationToken);
+        try
+        {
+            // The person is allowed on this relay's channel only; another channel's owner pairs them for theirs.
+            await store.AllowAsync(pending.UserId, pending.ChatId, body.Channel!, cancellationToken);
+            await store.BindChatAsync(pending.ChatId, body.Channel!, cancellationToken);
+        }
+        catch
+        {
+            // The code was taken first (so it works once); give it back, so the owner can try again.
+            await store.SavePendingAsync(pending, CancellationToken.None);
+            throw;
+        }
         try
         {
             await bot.SendMessageAsync(pending.ChatId, $"Paired ✅ Your messages now reach the Claude Code session on channel '{body.Channel}'.", null, null, null, cancellationToken);
@@ -260,6 +274,30 @@ public static class TelegramRelayEndpoints
         return allowed
             ? (chat, null)
             : (0, TypedResults.Json(new ErrorBody($"Chat {chat} is not an allowed chat of channel '{channel}'; replies go only to chats paired for this channel, allowed groups that talk to it and its notification chat."), statusCode: StatusCodes.Status403Forbidden));
+    }
+
+    /// <summary>
+    /// The access store or the Bot API failing is the caller's 503 or 502 with a message, never a 500:
+    /// the relay shows the message to Claude, who can try again.
+    /// </summary>
+    private static async ValueTask<object?> AnswerFailuresAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (Azure.RequestFailedException)
+        {
+            return TypedResults.Json(new ErrorBody("The Telegram access store is unavailable; retry later."), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        catch (HttpRequestException ex)
+        {
+            return BadGateway($"Telegram could not be reached: {ex.Message}");
+        }
+        catch (TaskCanceledException) when (!context.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            return BadGateway("Telegram did not answer in time.");
+        }
     }
 
     private static JsonHttpResult<ErrorBody> BadGateway(string message) =>

@@ -49,9 +49,9 @@ public sealed partial class TelegramUpdateHandler(
         }
 
         var chatType = Json.Text(message, "chat.type");
-        var chatId = (long?)message["chat"]?["id"];
-        var userId = (long?)message["from"]?["id"];
-        if (chatId is null || userId is null || (bool?)message["from"]?["is_bot"] == true)
+        var chatId = Json.WholeNumber(message, "chat.id");
+        var userId = Json.WholeNumber(message, "from.id");
+        if (chatId is null || userId is null || Json.IsTrue(message, "from.is_bot"))
         {
             return "ignored: no human sender";
         }
@@ -191,7 +191,7 @@ public sealed partial class TelegramUpdateHandler(
     private async Task<string> CallbackAsync(JsonObject callback, CancellationToken cancellationToken)
     {
         var id = Json.Text(callback, "id") ?? string.Empty;
-        var userId = (long?)callback["from"]?["id"];
+        var userId = Json.WholeNumber(callback, "from.id");
         var data = Json.Text(callback, "data") ?? string.Empty;
         var parts = data.Split(':');
         if (userId is null || parts.Length != 3 || parts[0] != "perm" || !PermissionRelay.IsRequestId(parts[2]))

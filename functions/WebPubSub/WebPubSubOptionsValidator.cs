@@ -22,9 +22,9 @@ public sealed partial class WebPubSubOptionsValidator(DeploymentMode mode) : IVa
                 "WebPubSub:ConnectionString or WebPubSub:Endpoint is required: the embedded Web PubSub endpoint serves only the local default (no Azure settings, or the storage emulator), and this app has Azure storage or runs in Azure.");
         }
 
-        if (!string.IsNullOrEmpty(options.EmbeddedAccessKey) && options.EmbeddedAccessKey.Length < 16)
+        if (!string.IsNullOrEmpty(options.EmbeddedAccessKey) && (options.EmbeddedAccessKey.Length < 16 || DevelopmentSecrets.IsWellKnown(options.EmbeddedAccessKey)))
         {
-            return ValidateOptionsResult.Fail("WebPubSub:EmbeddedAccessKey must be at least 16 characters long (or left unset for a random key).");
+            return ValidateOptionsResult.Fail("WebPubSub:EmbeddedAccessKey must be at least 16 characters long and not a published key (or left unset for a random key).");
         }
 
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))

@@ -76,7 +76,9 @@ public static partial class InitCommand
     private static async Task SaveTokenAsync(string path, string token, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        // A file that exists keeps its mode when overwritten: remove it, so the new one is created private.
+        File.Delete(path);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             // Created readable by the user only, not narrowed after the fact.
@@ -89,11 +91,6 @@ public static partial class InitCommand
             await stream.WriteAsync(Encoding.UTF8.GetBytes(token + "\n"), cancellationToken).ConfigureAwait(false);
         }
 
-        if (!OperatingSystem.IsWindows())
-        {
-            // An existing file keeps its old mode on FileMode.Create.
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
     }
 
     [GeneratedRegex(@"\A[A-Za-z0-9_-]{1,64}\z")]

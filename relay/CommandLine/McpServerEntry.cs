@@ -40,7 +40,7 @@ public static class McpServerEntry
         {
             try
             {
-                root = JsonNode.Parse(existing, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject
+                root = JsonNode.Parse(existing, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false }) as JsonObject
                     ?? throw new JsonException("the top level is not an object");
             }
             catch (JsonException ex)

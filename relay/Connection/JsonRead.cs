@@ -9,6 +9,12 @@ namespace Serverless.Relay.Connection;
 /// </summary>
 public static class JsonRead
 {
+    /// <summary>
+    /// Document options for JSON from the network: a duplicate key is a parse error here, instead of an
+    /// exception from deep inside a later read of the object.
+    /// </summary>
+    public static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
+
     public static string? Text(JsonNode? node) =>
         node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
 

@@ -156,7 +156,7 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                if (await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false) is JsonObject body)
+                if (await JsonNode.ParseAsync(stream, documentOptions: JsonRead.Strict, cancellationToken: cancellationToken).ConfigureAwait(false) is JsonObject body)
                 {
                     return body;
                 }
@@ -202,7 +202,7 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
             var detail = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                detail = JsonNode.Parse(detail) is JsonObject error ? JsonRead.Text(error["error"]) ?? JsonRead.Text(error["detail"]) ?? detail : detail;
+                detail = JsonNode.Parse(detail, documentOptions: JsonRead.Strict) is JsonObject error ? JsonRead.Text(error["error"]) ?? JsonRead.Text(error["detail"]) ?? detail : detail;
             }
             catch (JsonException)
             {

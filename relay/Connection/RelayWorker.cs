@@ -139,8 +139,9 @@ public sealed partial class RelayWorker(
                 LogDrained(count, reason);
             }
         }
-        catch (RelayApiException ex)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // A failed drain must not end the safety poll: the next tick tries again.
             status.SetError(ex.Message);
             LogDrainFailed(reason, ex.Message);
         }

@@ -123,7 +123,7 @@ public sealed partial class ReliablePubSubConnection(TimeProvider timeProvider, 
             JsonObject? message;
             try
             {
-                message = JsonNode.Parse(buffer.WrittenSpan) as JsonObject;
+                message = JsonNode.Parse(buffer.WrittenSpan, documentOptions: JsonRead.Strict) as JsonObject;
             }
             catch (JsonException)
             {
@@ -174,7 +174,7 @@ public sealed partial class ReliablePubSubConnection(TimeProvider timeProvider, 
         {
             try
             {
-                data = JsonNode.Parse(json);
+                data = JsonNode.Parse(json, documentOptions: JsonRead.Strict);
             }
             catch (JsonException)
             {

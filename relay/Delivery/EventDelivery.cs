@@ -88,7 +88,11 @@ public sealed partial class EventDelivery(
                 catch
                 {
                     await ReleaseAsync([.. batch.Events.Skip(receipts.Count).Select(e => e.Receipt)]).ConfigureAwait(false);
-                    await AcknowledgeAsync(receipts, CancellationToken.None).ConfigureAwait(false);
+                    using (var deadline = new CancellationTokenSource(ReleaseDeadline))
+                    {
+                        await AcknowledgeAsync(receipts, deadline.Token).ConfigureAwait(false);
+                    }
+
                     throw;
                 }
 
@@ -142,7 +146,7 @@ public sealed partial class EventDelivery(
         {
             await api.AcknowledgeAsync(receipts, cancellationToken).ConfigureAwait(false);
         }
-        catch (RelayApiException ex)
+        catch (Exception ex) when (ex is RelayApiException or OperationCanceledException)
         {
             // Not fatal: an unacknowledged event comes back after its visibility timeout and is skipped as a duplicate.
             LogAckFailed(ex.Message);

@@ -72,6 +72,7 @@ public sealed class MalformedServerTests
     [InlineData("""{"url":5}""", "without a usable WebSocket url")]
     [InlineData("""{"url":"http://127.0.0.1:9/client/hubs/channels"}""", "without a usable WebSocket url")]
     [InlineData("""{"url":"not a url"}""", "without a usable WebSocket url")]
+    [InlineData("""{"url":"ws://127.0.0.1:9/a","url":"ws://127.0.0.1:9/b"}""", "not a JSON object")]
     public async Task A_negotiate_answer_that_is_not_a_websocket_url_is_reported_and_retried(string answer, string reported)
     {
         await using var server = new FakeFunctionApp(answer);

@@ -96,16 +96,16 @@ public sealed class TableTelegramAccessStoreTests(AzuriteFixture fixture)
     }
 
     [Fact]
-    public async Task An_expired_pairing_code_does_not_pair()
+    public async Task A_pairing_row_from_before_channels_counts_for_the_default_channel_only()
     {
-        var store = Store();
-        await store.SavePendingAsync(new PendingPairing("XYZ234", 12, 12, DateTimeOffset.UtcNow.AddMinutes(-1), 1), default);
+        var tableName = "telegram" + Guid.NewGuid().ToString("N")[..8];
+        var table = StorageClients.CreateTable(new StorageOptions { ConnectionString = fixture.Azurite.ConnectionString }, tableName);
+        await table.CreateIfNotExistsAsync();
+        await table.AddEntityAsync(new Azure.Data.Tables.TableEntity("allow", "31") { ["ChatId"] = 31L });
+        var store = new TableTelegramAccessStore(table, Options.Create(new TelegramOptions()));
 
-        var taken = await store.TakePendingAsync("XYZ234", default);
-
-        // The store hands the code back with its expiry; the pairing route refuses it as expired.
-        Assert.NotNull(taken);
-        Assert.True(taken.ExpiresAt < DateTimeOffset.UtcNow);
-        Assert.Empty(await store.ChannelsOfUserAsync(12, default));
+        Assert.Equal(["default"], await store.ChannelsOfUserAsync(31, default));
+        Assert.Equal([31L], await store.AllowedChatsAsync("default", default));
+        Assert.Empty(await store.AllowedChatsAsync("ops", default));
     }
 }

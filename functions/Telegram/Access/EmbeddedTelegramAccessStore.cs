@@ -43,6 +43,9 @@ public sealed class EmbeddedTelegramAccessStore(IOptions<TelegramOptions> option
 
     public Task BindChatAsync(long chatId, string channel, CancellationToken cancellationToken) => Locked(() => _bindings[chatId] = channel);
 
+    public Task<bool> AddPermissionRequestAsync(PermissionRequestRecord request, CancellationToken cancellationToken) =>
+        Locked(() => _permissions.TryAdd(request.RequestId, request));
+
     public Task SavePermissionRequestAsync(PermissionRequestRecord request, CancellationToken cancellationToken) =>
         Locked(() => _permissions[request.RequestId] = request);
 

@@ -29,6 +29,10 @@ public interface ITelegramAccessStore
 
     Task BindChatAsync(long chatId, string channel, CancellationToken cancellationToken);
 
+    /// <summary>Records a new permission request; false when one with this id exists (of any channel), which is left as it is.</summary>
+    Task<bool> AddPermissionRequestAsync(PermissionRequestRecord request, CancellationToken cancellationToken);
+
+    /// <summary>Writes a known permission request again (its sent messages, or its state before a failed answer).</summary>
     Task SavePermissionRequestAsync(PermissionRequestRecord request, CancellationToken cancellationToken);
 
     Task<PermissionRequestRecord?> GetPermissionRequestAsync(string requestId, CancellationToken cancellationToken);

@@ -19,7 +19,15 @@ public sealed class TableTelegramAccessStore(TableClient table, IOptions<Telegra
     public async Task<IReadOnlySet<string>> ChannelsOfUserAsync(long userId, CancellationToken cancellationToken) =>
         options.Value.AllowedUsers.Contains(userId)
             ? ChannelAccess.All
-            : ChannelAccess.Parse((await GetAsync(Allow, Key(userId), cancellationToken))?.GetString("Channels"));
+            : ChannelsOf(await GetAsync(Allow, Key(userId), cancellationToken));
+
+    /// <summary>
+    /// A row written before pairings were per channel has no Channels: it counts for the default channel,
+    /// the one such a pairing reached, and no other.
+    /// </summary>
+    private IReadOnlySet<string> ChannelsOf(TableEntity? row) => row is null
+        ? ChannelAccess.None
+        : row.GetString("Channels") is { } stored ? ChannelAccess.Parse(stored) : new HashSet<string>([options.Value.DefaultChannel], StringComparer.Ordinal);
 
     public async Task AllowAsync(long userId, long chatId, string channel, CancellationToken cancellationToken)
     {
@@ -27,7 +35,7 @@ public sealed class TableTelegramAccessStore(TableClient table, IOptions<Telegra
         for (var attempt = 0; ; attempt++)
         {
             var existing = await GetAsync(Allow, Key(userId), cancellationToken);
-            var channels = new HashSet<string>(ChannelAccess.Parse(existing?.GetString("Channels")), StringComparer.Ordinal) { channel };
+            var channels = new HashSet<string>(ChannelsOf(existing), StringComparer.Ordinal) { channel };
             var entity = new TableEntity(Allow, Key(userId)) { ["ChatId"] = chatId, ["Channels"] = ChannelAccess.Format(channels) };
             try
             {
@@ -55,7 +63,7 @@ public sealed class TableTelegramAccessStore(TableClient table, IOptions<Telegra
         var chats = new HashSet<long>(options.Value.AllowedUsers);
         foreach (var entity in await QueryAsync(Allow, cancellationToken))
         {
-            if (ChannelAccess.Allows(ChannelAccess.Parse(entity.GetString("Channels")), channel))
+            if (ChannelAccess.Allows(ChannelsOf(entity), channel))
             {
                 chats.Add(entity.GetInt64("ChatId") ?? 0);
             }
@@ -114,11 +122,30 @@ public sealed class TableTelegramAccessStore(TableClient table, IOptions<Telegra
         await table.UpsertEntityAsync(new TableEntity(Chat, Key(chatId)) { ["Channel"] = channel }, TableUpdateMode.Replace, cancellationToken);
     }
 
+    public async Task<bool> AddPermissionRequestAsync(PermissionRequestRecord request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await _table.EnsureAsync(cancellationToken);
+        try
+        {
+            await table.AddEntityAsync(PermissionEntity(request), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return false;
+        }
+    }
+
     public async Task SavePermissionRequestAsync(PermissionRequestRecord request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         await _table.EnsureAsync(cancellationToken);
-        var entity = new TableEntity(Permission, request.RequestId)
+        await table.UpsertEntityAsync(PermissionEntity(request), TableUpdateMode.Replace, cancellationToken);
+    }
+
+    private static TableEntity PermissionEntity(PermissionRequestRecord request) =>
+        new(Permission, request.RequestId)
         {
             ["Channel"] = request.Channel,
             ["ToolName"] = request.ToolName,
@@ -127,8 +154,6 @@ public sealed class TableTelegramAccessStore(TableClient table, IOptions<Telegra
             ["Messages"] = JsonSerializer.Serialize(request.Messages.Select(m => new[] { m.ChatId, m.MessageId })),
             ["Outcome"] = request.Outcome,
         };
-        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
-    }
 
     public async Task<PermissionRequestRecord?> GetPermissionRequestAsync(string requestId, CancellationToken cancellationToken) =>
         await GetAsync(Permission, requestId, cancellationToken) is { } entity ? ToPermission(entity) : null;

@@ -110,4 +110,17 @@ public class StartupValidationTests
 
         Assert.Contains("'Bad_Name'", message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_development_relay_token_given_by_its_hash_is_refused_outside_the_local_default()
+    {
+        var message = await StartupErrorAsync(new()
+        {
+            ["WebPubSub:Endpoint"] = "https://demo.webpubsub.azure.com",
+            ["Relay:Tokens:0:Sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("dev-relay-token"u8.ToArray())),
+            ["Relay:Tokens:0:Channels"] = "*",
+        });
+
+        Assert.Contains("well-known development token", message, StringComparison.Ordinal);
+    }
 }

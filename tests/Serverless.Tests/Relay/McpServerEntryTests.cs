@@ -66,6 +66,7 @@ public sealed class McpServerEntryTests : IDisposable
     [InlineData("not json")]
     [InlineData("[1,2]")]
     [InlineData("""{"mcpServers": []}""")]
+    [InlineData("""{"mcpServers": {}, "mcpServers": {}}""")]
     public void A_file_that_is_not_an_mcp_json_object_is_an_error(string existing)
     {
         var (json, error) = McpServerEntry.Merge(existing, "relay", Entry());

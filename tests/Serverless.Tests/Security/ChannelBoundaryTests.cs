@@ -162,6 +162,24 @@ public sealed class ChannelBoundaryTests(ChannelBoundaryTests.TwoTeams teams) : 
     }
 
     [Fact]
+    public async Task A_relay_of_team_b_cannot_take_over_team_as_permission_request_by_its_id()
+    {
+        var store = teams.Running.Services.GetRequiredService<ITelegramAccessStore>();
+        await store.AllowAsync(7101, 7101, "team-a", default);
+        await store.AllowAsync(7102, 7102, "team-a", default);
+        using var asked = await CallAsync(HttpMethod.Post, "/api/relay/permission", TokenA, new { channel = "team-a", request_id = "hjkmn", tool_name = "Bash" });
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+
+        using var hijack = await CallAsync(HttpMethod.Post, "/api/relay/permission", TokenB, new { channel = "team-b", request_id = "hjkmn", tool_name = "Bash" });
+
+        Assert.Equal(HttpStatusCode.Conflict, hijack.StatusCode);
+        var request = await store.GetPermissionRequestAsync("hjkmn", default);
+        Assert.Equal(("team-a", (string?)null), (request!.Channel, request.Outcome));
+        // Both of team-a's people got the request (one keyboard, sent to two chats).
+        Assert.Equal(2, teams.Telegram.Sent().Count(m => ((string?)m["text"])?.Contains("hjkmn", StringComparison.Ordinal) == true && (long)m["chat_id"]! is 7101 or 7102));
+    }
+
+    [Fact]
     public async Task A_person_paired_for_team_a_cannot_switch_their_chat_to_team_b()
     {
         var store = teams.Running.Services.GetRequiredService<ITelegramAccessStore>();

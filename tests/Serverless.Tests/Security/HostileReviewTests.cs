@@ -52,7 +52,8 @@ public sealed class HostileReviewTests
 
     [Theory]
     [InlineData("UseDevelopmentStorage=true", true)]
-    [InlineData("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1", true)]
+    [InlineData("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1", true)]
+    [InlineData("DefaultEndpointsProtocol=http;AccountName=prod;AccountKey=a2V5;QueueEndpoint=http://127.0.0.1:10001/prod;BlobEndpoint=http://127.0.0.1:10000/prod", false)]
     [InlineData("DefaultEndpointsProtocol=https;AccountName=localhostprod;AccountKey=a2V5;EndpointSuffix=core.windows.net", false)]
     [InlineData("DefaultEndpointsProtocol=https;AccountName=x;AccountKey=a2V5;QueueEndpoint=https://x.queue.core.windows.net/?localhost=1", false)]
     [InlineData("DefaultEndpointsProtocol=http;AccountName=x;AccountKey=a2V5;QueueEndpoint=http://127.0.0.1:10001/x;BlobEndpoint=https://x.blob.core.windows.net", false)]
@@ -178,5 +179,36 @@ public sealed class HostileReviewTests
     public void Channel_names_are_matched_whole(string name)
     {
         Assert.False(ChannelName.IsValid(name));
+    }
+
+    [Fact]
+    public async Task A_rebound_host_name_is_refused_on_the_local_default_and_AllowedHosts_can_name_a_tunnel()
+    {
+        await using var app = await RunningFunctionsApp.StartAsync();
+        using var http = app.CreateClient();
+
+        // DNS rebinding: the page's own name now points at 127.0.0.1, so its requests are "same origin".
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, "/api/relay/events/abc?channel=ops");
+        rebound.Headers.Host = $"attacker.example.invalid:{app.BaseUrl.Port}";
+        rebound.Headers.Authorization = new AuthenticationHeaderValue("Bearer", DevelopmentSecrets.RelayToken);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(rebound)).StatusCode);
+
+        using var local = new HttpRequestMessage(HttpMethod.Get, "/api/health");
+        local.Headers.Host = $"localhost:{app.BaseUrl.Port}";
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(local)).StatusCode);
+
+        await using var tunnelled = await RunningFunctionsApp.StartAsync(new Dictionary<string, string?> { ["AllowedHosts"] = "localhost;127.0.0.1;my-tunnel.example.invalid" });
+        using var tunnelHttp = tunnelled.CreateClient();
+        using var viaTunnel = new HttpRequestMessage(HttpMethod.Get, "/api/health");
+        viaTunnel.Headers.Host = "my-tunnel.example.invalid";
+        Assert.Equal(HttpStatusCode.OK, (await tunnelHttp.SendAsync(viaTunnel)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_formerly_published_key_cannot_be_set_as_the_embedded_key()
+    {
+        var message = await StartupErrorAsync(new() { ["WebPubSub:EmbeddedAccessKey"] = DevelopmentSecrets.FormerWebPubSubAccessKey });
+
+        Assert.Contains("WebPubSub:EmbeddedAccessKey", message, StringComparison.Ordinal);
     }
 }
