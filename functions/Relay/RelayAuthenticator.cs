@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Events;
 
 namespace Serverless.Functions.Relay;
 
@@ -25,7 +26,7 @@ public sealed class RelayAuthenticator(IOptions<RelayOptions> options)
             if (match)
             {
                 matched = true;
-                channels.UnionWith(token.ChannelList());
+                channels.UnionWith(ChannelSet.Parse(token.Channels));
             }
         }
 

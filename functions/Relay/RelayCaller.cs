@@ -1,3 +1,5 @@
+using Serverless.Functions.Events;
+
 namespace Serverless.Functions.Relay;
 
 /// <summary>Who called the relay API: the channels its token may use.</summary>
@@ -5,5 +7,5 @@ public sealed class RelayCaller(IReadOnlySet<string> channels)
 {
     public IReadOnlySet<string> Channels { get; } = channels;
 
-    public bool MayUse(string channel) => Channels.Contains(RelayTokenOptions.AllChannels) || Channels.Contains(channel);
+    public bool MayUse(string channel) => ChannelSet.Allows(Channels, channel);
 }

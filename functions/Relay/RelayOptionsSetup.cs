@@ -20,7 +20,7 @@ public sealed partial class RelayOptionsSetup(DeploymentMode mode, IConfiguratio
         ArgumentNullException.ThrowIfNull(options);
         if (mode.IsLocalDefault && !TelegramConfigured() && !options.Tokens.Any(HasValue) && !HasBareTokens())
         {
-            options.Tokens.Add(new RelayTokenOptions { Secret = DevelopmentSecrets.RelayToken, Channels = RelayTokenOptions.AllChannels });
+            options.Tokens.Add(new RelayTokenOptions { Secret = DevelopmentSecrets.RelayToken, Channels = ChannelSet.Every });
         }
     }
 
@@ -60,13 +60,13 @@ public sealed partial class RelayOptionsSetup(DeploymentMode mode, IConfiguratio
                 errors.Add($"Relay:Tokens:{i}:Sha256 must be 64 hexadecimal characters (the SHA-256 of the token).");
             }
 
-            var channels = token.ChannelList();
+            var channels = ChannelSet.Parse(token.Channels);
             if (channels.Count == 0)
             {
                 errors.Add($"Relay:Tokens:{i}:Channels is empty: name the channels this token may use, or '*' for all.");
             }
 
-            foreach (var channel in channels.Where(c => c != RelayTokenOptions.AllChannels && !ChannelName.IsValid(c)))
+            foreach (var channel in channels.Where(c => c != ChannelSet.Every && !ChannelName.IsValid(c)))
             {
                 errors.Add($"Relay:Tokens:{i}:Channels holds '{channel}': {ChannelName.Rule}.");
             }

@@ -1,3 +1,5 @@
+using Serverless.Functions.Events;
+
 namespace Serverless.Functions.Relay;
 
 /// <summary>
@@ -6,17 +8,12 @@ namespace Serverless.Functions.Relay;
 /// </summary>
 public sealed class RelayTokenOptions
 {
-    public const string AllChannels = "*";
-
     public string? Secret { get; set; }
 
     public string? Sha256 { get; set; }
 
-    /// <summary>The channels this token may use, separated by commas or spaces; <c>*</c> for every channel.</summary>
+    /// <summary>The channels this token may use (see <see cref="ChannelSet.Parse"/>); <c>*</c> for every channel.</summary>
     public string? Channels { get; set; }
-
-    public IReadOnlyList<string> ChannelList() =>
-        (Channels ?? string.Empty).Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     // A token's value never appears in a printed form of the options.
     public override string ToString() => $"relay token for {Channels}";

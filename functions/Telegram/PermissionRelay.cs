@@ -110,7 +110,7 @@ public sealed partial class PermissionRelay(ITelegramAccessStore store, Telegram
     private async Task<PermissionRequestRecord?> FindForUserAsync(string requestId, long userId, CancellationToken cancellationToken)
     {
         var request = await store.GetPermissionRequestAsync(requestId, cancellationToken);
-        return request is not null && ChannelAccess.Allows(await store.ChannelsOfUserAsync(userId, cancellationToken), request.Channel)
+        return request is not null && ChannelSet.Allows(await store.ChannelsOfUserAsync(userId, cancellationToken), request.Channel)
             ? request
             : null;
     }

@@ -68,7 +68,7 @@ public sealed partial class TelegramUpdateHandler(
         {
             // A group talks to one channel; only members allowed on that channel reach it.
             var channel = await store.ChannelForChatAsync(chatId.Value, cancellationToken) ?? options.Value.DefaultChannel;
-            return ChannelAccess.Allows(channels, channel)
+            return ChannelSet.Allows(channels, channel)
                 ? await ForwardAsync(message, chatId.Value, userId.Value, channel, cancellationToken)
                 : "ignored: sender not allowed on the group's channel";
         }
@@ -90,7 +90,7 @@ public sealed partial class TelegramUpdateHandler(
         if (text.StartsWith("/channel", StringComparison.Ordinal))
         {
             var name = text["/channel".Length..].Trim();
-            if (ChannelName.IsValid(name) && ChannelAccess.Allows(channels, name))
+            if (ChannelName.IsValid(name) && ChannelSet.Allows(channels, name))
             {
                 await store.BindChatAsync(chatId, name, cancellationToken);
                 await ReplyAsync(chatId, $"This chat now talks to channel '{name}'.", cancellationToken);
@@ -221,18 +221,18 @@ public sealed partial class TelegramUpdateHandler(
     /// </summary>
     private async Task<string> ChannelAsync(long chatId, IReadOnlySet<string> channels, CancellationToken cancellationToken)
     {
-        if (await store.ChannelForChatAsync(chatId, cancellationToken) is { } bound && ChannelAccess.Allows(channels, bound))
+        if (await store.ChannelForChatAsync(chatId, cancellationToken) is { } bound && ChannelSet.Allows(channels, bound))
         {
             return bound;
         }
 
-        return ChannelAccess.Allows(channels, options.Value.DefaultChannel)
+        return ChannelSet.Allows(channels, options.Value.DefaultChannel)
             ? options.Value.DefaultChannel
             : channels.Order(StringComparer.Ordinal).First();
     }
 
     private static string Describe(IReadOnlySet<string> channels) =>
-        channels.Contains(ChannelAccess.Every) ? "any channel" : string.Join(", ", channels.Order(StringComparer.Ordinal).Select(c => $"'{c}'"));
+        channels.Contains(ChannelSet.Every) ? "any channel" : string.Join(", ", channels.Order(StringComparer.Ordinal).Select(c => $"'{c}'"));
 
     private bool MentionsBot(JsonObject message)
     {

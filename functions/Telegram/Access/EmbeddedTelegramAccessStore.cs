@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Events;
 
 namespace Serverless.Functions.Telegram.Access;
 
@@ -7,13 +8,13 @@ public sealed class EmbeddedTelegramAccessStore(IOptions<TelegramOptions> option
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<long, (long ChatId, HashSet<string> Channels)> _allowed =
-        options.Value.AllowedUsers.Distinct().ToDictionary(u => u, u => (u, new HashSet<string>(ChannelAccess.All, StringComparer.Ordinal)));
+        options.Value.AllowedUsers.Distinct().ToDictionary(u => u, u => (u, new HashSet<string>(ChannelSet.All, StringComparer.Ordinal)));
     private readonly Dictionary<string, PendingPairing> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<long, string> _bindings = [];
     private readonly Dictionary<string, PermissionRequestRecord> _permissions = new(StringComparer.Ordinal);
 
     public Task<IReadOnlySet<string>> ChannelsOfUserAsync(long userId, CancellationToken cancellationToken) =>
-        Locked<IReadOnlySet<string>>(() => _allowed.TryGetValue(userId, out var user) ? new HashSet<string>(user.Channels, StringComparer.Ordinal) : ChannelAccess.None);
+        Locked<IReadOnlySet<string>>(() => _allowed.TryGetValue(userId, out var user) ? new HashSet<string>(user.Channels, StringComparer.Ordinal) : ChannelSet.None);
 
     public Task AllowAsync(long userId, long chatId, string channel, CancellationToken cancellationToken) => Locked(() =>
     {
@@ -24,7 +25,7 @@ public sealed class EmbeddedTelegramAccessStore(IOptions<TelegramOptions> option
     });
 
     public Task<IReadOnlyList<long>> AllowedChatsAsync(string channel, CancellationToken cancellationToken) =>
-        Locked<IReadOnlyList<long>>(() => [.. _allowed.Values.Where(u => ChannelAccess.Allows(u.Channels, channel)).Select(u => u.ChatId).Distinct()]);
+        Locked<IReadOnlyList<long>>(() => [.. _allowed.Values.Where(u => ChannelSet.Allows(u.Channels, channel)).Select(u => u.ChatId).Distinct()]);
 
     public Task<PendingPairing?> FindPendingForUserAsync(long userId, CancellationToken cancellationToken) =>
         Locked(() => _pending.Values.FirstOrDefault(p => p.UserId == userId));

@@ -1,3 +1,5 @@
+using Serverless.Functions.Events;
+
 namespace Serverless.Functions.Telegram.Access;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Serverless.Functions.Telegram.Access;
 /// </summary>
 public interface ITelegramAccessStore
 {
-    /// <summary>The channels this user may reach (<see cref="ChannelAccess"/>); empty for a stranger.</summary>
+    /// <summary>The channels this user may reach (<see cref="ChannelSet"/>); empty for a stranger.</summary>
     Task<IReadOnlySet<string>> ChannelsOfUserAsync(long userId, CancellationToken cancellationToken);
 
     /// <summary>Allows the user on one more channel, reached from their private chat.</summary>

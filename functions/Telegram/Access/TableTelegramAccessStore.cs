@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Events;
 using Serverless.Functions.Inbox;
 
 namespace Serverless.Functions.Telegram.Access;
@@ -18,7 +19,7 @@ public sealed class TableTelegramAccessStore(TableClient table, IOptions<Telegra
 
     public async Task<IReadOnlySet<string>> ChannelsOfUserAsync(long userId, CancellationToken cancellationToken) =>
         options.Value.AllowedUsers.Contains(userId)
-            ? ChannelAccess.All
+            ? ChannelSet.All
             : ChannelsOf(await GetAsync(Allow, Key(userId), cancellationToken));
 
     /// <summary>
@@ -26,8 +27,8 @@ public sealed class TableTelegramAccessStore(TableClient table, IOptions<Telegra
     /// the one such a pairing reached, and no other.
     /// </summary>
     private IReadOnlySet<string> ChannelsOf(TableEntity? row) => row is null
-        ? ChannelAccess.None
-        : row.GetString("Channels") is { } stored ? ChannelAccess.Parse(stored) : new HashSet<string>([options.Value.DefaultChannel], StringComparer.Ordinal);
+        ? ChannelSet.None
+        : row.GetString("Channels") is { } stored ? ChannelSet.Parse(stored) : new HashSet<string>([options.Value.DefaultChannel], StringComparer.Ordinal);
 
     public async Task AllowAsync(long userId, long chatId, string channel, CancellationToken cancellationToken)
     {
@@ -36,7 +37,7 @@ public sealed class TableTelegramAccessStore(TableClient table, IOptions<Telegra
         {
             var existing = await GetAsync(Allow, Key(userId), cancellationToken);
             var channels = new HashSet<string>(ChannelsOf(existing), StringComparer.Ordinal) { channel };
-            var entity = new TableEntity(Allow, Key(userId)) { ["ChatId"] = chatId, ["Channels"] = ChannelAccess.Format(channels) };
+            var entity = new TableEntity(Allow, Key(userId)) { ["ChatId"] = chatId, ["Channels"] = ChannelSet.Format(channels) };
             try
             {
                 if (existing is null)
@@ -63,7 +64,7 @@ public sealed class TableTelegramAccessStore(TableClient table, IOptions<Telegra
         var chats = new HashSet<long>(options.Value.AllowedUsers);
         foreach (var entity in await QueryAsync(Allow, cancellationToken))
         {
-            if (ChannelAccess.Allows(ChannelsOf(entity), channel))
+            if (ChannelSet.Allows(ChannelsOf(entity), channel))
             {
                 chats.Add(entity.GetInt64("ChatId") ?? 0);
             }

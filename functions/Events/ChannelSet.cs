@@ -1,10 +1,10 @@
-namespace Serverless.Functions.Telegram.Access;
+namespace Serverless.Functions.Events;
 
 /// <summary>
-/// Which channels a Telegram user may reach: those they were paired for (by that channel's relay), or
-/// every channel for the users of <c>Telegram:AllowedUsers</c>, whom the deployment's owner named.
+/// The channels someone may use, where <c>*</c> stands for every channel: a relay token's channels, or a
+/// Telegram user's (those they were paired for, or every channel for <c>Telegram:AllowedUsers</c>).
 /// </summary>
-public static class ChannelAccess
+public static class ChannelSet
 {
     public const string Every = "*";
 
@@ -18,8 +18,9 @@ public static class ChannelAccess
         return channels.Contains(Every) || channels.Contains(channel);
     }
 
-    public static IReadOnlySet<string> Parse(string? stored) =>
-        new HashSet<string>((stored ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
+    /// <summary>Names separated by commas, semicolons or spaces.</summary>
+    public static IReadOnlySet<string> Parse(string? text) =>
+        new HashSet<string>((text ?? string.Empty).Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
 
     public static string Format(IEnumerable<string> channels) => string.Join(',', channels.Order(StringComparer.Ordinal));
 }
