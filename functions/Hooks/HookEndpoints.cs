@@ -48,11 +48,6 @@ public static partial class HookEndpoints
         }
 
         var limit = ingressOptions.Value.MaxBodyBytes;
-        if (request.ContentLength > limit)
-        {
-            return TooLarge(limit);
-        }
-
         var body = await BoundedBody.ReadAsync(request, limit, cancellationToken);
         if (body is null)
         {

@@ -11,12 +11,14 @@ public static class DevelopmentSecrets
     /// <summary>The embedded Web PubSub key that earlier versions published; never valid, refused if configured.</summary>
     public const string FormerWebPubSubAccessKey = "dev-webpubsub-key";
 
-    public static bool IsWellKnown(string? value) =>
-        value is RelayToken or WebhookToken or FormerWebPubSubAccessKey;
+    private static readonly string[] WellKnown = [RelayToken, WebhookToken, FormerWebPubSubAccessKey];
+
+    private static readonly string[] WellKnownHashes =
+        [.. WellKnown.Select(secret => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret))))];
+
+    public static bool IsWellKnown(string? value) => value is not null && WellKnown.Contains(value, StringComparer.Ordinal);
 
     /// <summary>Whether a configured SHA-256 (hex) is the hash of a well-known secret.</summary>
     public static bool IsWellKnownHash(string? sha256Hex) =>
-        sha256Hex is not null
-        && new[] { RelayToken, WebhookToken, FormerWebPubSubAccessKey }.Any(secret =>
-            string.Equals(sha256Hex, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret))), StringComparison.OrdinalIgnoreCase));
+        sha256Hex is not null && WellKnownHashes.Contains(sha256Hex, StringComparer.OrdinalIgnoreCase);
 }

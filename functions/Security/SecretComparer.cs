@@ -18,16 +18,4 @@ public static class SecretComparer
         var b = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
         return CryptographicOperations.FixedTimeEquals(a, b);
     }
-
-    public static bool MatchesAny(string? presented, IEnumerable<string> secrets)
-    {
-        var match = false;
-        foreach (var secret in secrets)
-        {
-            // No early exit: every configured secret is compared.
-            match |= Matches(presented, secret);
-        }
-
-        return match;
-    }
 }

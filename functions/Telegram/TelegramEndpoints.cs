@@ -44,8 +44,7 @@ public static partial class TelegramEndpoints
             return TypedResults.Unauthorized();
         }
 
-        // Bounded whatever the Content-Length says: a chunked body has none.
-        var body = request.ContentLength > MaxUpdateBytes ? null : await BoundedBody.ReadAsync(request, MaxUpdateBytes, cancellationToken);
+        var body = await BoundedBody.ReadAsync(request, MaxUpdateBytes, cancellationToken);
         if (body is null)
         {
             return TypedResults.Json(new ErrorBody("The update is too large."), statusCode: StatusCodes.Status413PayloadTooLarge);
