@@ -43,8 +43,7 @@ public sealed partial class PermissionForwarder(IChatApi chat, bool enabled)
         }
     }
 
-    private static string? Text(JsonNode? parameters, string name) =>
-        parameters is JsonObject obj && obj[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+    private static string? Text(JsonNode? parameters, string name) => JsonRead.Text((parameters as JsonObject)?[name]);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a permission request without a valid request_id (five letters a-z without 'l')")]
     private static partial void LogMalformed(ILogger logger);

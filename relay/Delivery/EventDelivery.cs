@@ -19,7 +19,8 @@ public sealed partial class EventDelivery(
     ILogger<EventDelivery> logger) : IDisposable
 {
     private const int BacklogBatchSize = 32;
-    private static readonly TimeSpan ReleaseDeadline = TimeSpan.FromMilliseconds(800);
+    // Release and the last acknowledgement often run because the relay is stopping (within 2 s of stdin closing).
+    private static readonly TimeSpan CleanupDeadline = TimeSpan.FromMilliseconds(800);
     private readonly SemaphoreSlim _serial = new(1, 1);
 
     public async Task DeliverAsync(RelayEvent relayEvent, CancellationToken cancellationToken)
@@ -88,7 +89,7 @@ public sealed partial class EventDelivery(
                 catch
                 {
                     await ReleaseAsync([.. batch.Events.Skip(receipts.Count).Select(e => e.Receipt)]).ConfigureAwait(false);
-                    using (var deadline = new CancellationTokenSource(ReleaseDeadline))
+                    using (var deadline = new CancellationTokenSource(CleanupDeadline))
                     {
                         await AcknowledgeAsync(receipts, deadline.Token).ConfigureAwait(false);
                     }
@@ -161,7 +162,7 @@ public sealed partial class EventDelivery(
             return;
         }
 
-        using var deadline = new CancellationTokenSource(ReleaseDeadline);
+        using var deadline = new CancellationTokenSource(CleanupDeadline);
         try
         {
             await api.ReleaseAsync(receipts, deadline.Token).ConfigureAwait(false);

@@ -9,10 +9,10 @@ public sealed record RelayEvent(string Id, JsonObject Envelope, string Receipt)
     /// <summary>Reads <c>{"type":"event","event":{...},"receipt":"..."}</c>; null for anything else.</summary>
     public static RelayEvent? FromMessage(JsonNode? message)
     {
-        if (message is not JsonObject obj || (string?)Text(obj["type"]) != "event"
+        if (message is not JsonObject obj || JsonRead.Text(obj["type"]) != "event"
             || obj["event"] is not JsonObject envelope
-            || Text(envelope["id"]) is not { Length: > 0 } id
-            || Text(obj["receipt"]) is not { Length: > 0 } receipt)
+            || JsonRead.Text(envelope["id"]) is not { Length: > 0 } id
+            || JsonRead.Text(obj["receipt"]) is not { Length: > 0 } receipt)
         {
             return null;
         }
@@ -20,7 +20,5 @@ public sealed record RelayEvent(string Id, JsonObject Envelope, string Receipt)
         return new RelayEvent(id, envelope, receipt);
     }
 
-    public string? Attribute(string name) => Text(Envelope[name]);
-
-    private static string? Text(JsonNode? node) => JsonRead.Text(node);
+    public string? Attribute(string name) => JsonRead.Text(Envelope[name]);
 }
