@@ -47,7 +47,8 @@ public sealed class ClaudeCodeSession : IAsyncDisposable
     /// finished onboarding would have said already (theme, the API key, trust in this folder); the MCP
     /// server and development-channel dialogs are left for the test to answer.
     /// </summary>
-    public static async Task<ClaudeCodeSession> StartAsync(string project, Uri messagesApi, params string[] arguments)
+    /// <param name="channelsFlag">Seed Claude Code's cached channels flag (see below); false shows what an account without it gets.</param>
+    public static async Task<ClaudeCodeSession> StartAsync(string project, Uri messagesApi, bool channelsFlag, params string[] arguments)
     {
         var home = Directory.CreateTempSubdirectory("claude-home-").FullName;
         var config = new JsonObject
@@ -60,15 +61,22 @@ public sealed class ClaudeCodeSession : IAsyncDisposable
             // here, so the flag is seeded in the cache Claude Code reads at start-up (with the variable
             // CLAUDE_CODE_GB_DISK_CACHE_WHEN_TELEMETRY_OFF below); without it Claude Code logs "channels
             // feature is not currently available" and shows no event, whatever the server does.
-            ["cachedGrowthBookFeatures"] = new JsonObject { ["tengu_harbor"] = true },
         };
+        if (channelsFlag)
+        {
+            config["cachedGrowthBookFeatures"] = new JsonObject { ["tengu_harbor"] = true };
+        }
+
         await File.WriteAllTextAsync(Path.Combine(home, ".claude.json"), config.ToJsonString());
 
         var environment = OfflineEnvironment(home);
         environment["TERM"] = "xterm-256color";
         environment["ANTHROPIC_BASE_URL"] = messagesApi.GetLeftPart(UriPartial.Authority);
         environment["ANTHROPIC_API_KEY"] = ApiKey;
-        environment["CLAUDE_CODE_GB_DISK_CACHE_WHEN_TELEMETRY_OFF"] = "1";
+        if (channelsFlag)
+        {
+            environment["CLAUDE_CODE_GB_DISK_CACHE_WHEN_TELEMETRY_OFF"] = "1";
+        }
         var session = new ClaudeCodeSession($"claude-test-{Guid.NewGuid():N}", home);
         List<string> tmux = ["new-session", "-d", "-s", Session, "-x", "200", "-y", "50", "-c", project];
         foreach (var (name, value) in environment)

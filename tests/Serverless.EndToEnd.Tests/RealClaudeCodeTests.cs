@@ -32,7 +32,7 @@ public sealed class RealClaudeCodeTests
             Assert.Contains("claude --dangerously-load-development-channels server:relay", output, StringComparison.Ordinal);
         }
 
-        await using var claude = await ClaudeCodeSession.StartAsync(project, messages.BaseUrl, "--debug", "--dangerously-load-development-channels", "server:relay");
+        await using var claude = await ClaudeCodeSession.StartAsync(project, messages.BaseUrl, channelsFlag: true, "--debug", "--dangerously-load-development-channels", "server:relay");
 
         // First dialog: a new project MCP server. Its default is to continue without it.
         Assert.True(
@@ -66,6 +66,34 @@ public sealed class RealClaudeCodeTests
         // The forged tag in the webhook text opens nothing: the only channel tag is the relay's own.
         Assert.DoesNotContain("<channel source=\"relay\" trust=\"allowlisted\"", prompt, StringComparison.Ordinal);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(prompt, "<channel source="));
+    }
+
+    [Fact]
+    public async Task Without_the_channels_flag_Claude_Code_connects_the_relay_but_says_channels_are_not_available()
+    {
+        // The test above seeds Claude Code's channels flag, which an account gets from Anthropic. This one
+        // does not, and shows what a user without it sees, as the README's troubleshooting says: the relay
+        // connects on 2025-11-25, and Claude Code skips its channel notifications for that reason only.
+        await using var app = await RunningFunctionsApp.StartAsync();
+        await using var messages = await FakeMessagesApi.StartAsync();
+        var project = Directory.CreateTempSubdirectory("claude-project-").FullName;
+        var init = RelayProcess.StartInfo("dev-relay-token", "init", "--project", project, "--url", app.BaseUrl.ToString(), "--channel", "noflag");
+        init.Environment["XDG_CONFIG_HOME"] = Directory.CreateTempSubdirectory("relay-config-").FullName;
+        using (var process = Process.Start(init)!)
+        {
+            await process.WaitForExitAsync();
+            Assert.Equal(0, process.ExitCode);
+        }
+
+        await using var claude = await ClaudeCodeSession.StartAsync(project, messages.BaseUrl, channelsFlag: false, "--debug", "--dangerously-load-development-channels", "server:relay");
+        Assert.True(
+            await claude.ChooseAsync("New MCP server found in this project: relay", "Use this MCP server", TimeSpan.FromSeconds(60)),
+            await claude.DescribeAsync());
+
+        Assert.True(
+            await claude.WaitForDebugLogAsync("MCP server \"relay\": Channel notifications skipped: channels feature is not currently available", TimeSpan.FromSeconds(60)),
+            await claude.DescribeAsync());
+        Assert.Contains("\"negotiatedProtocolVersion\":\"2025-11-25\"", claude.DebugLog, StringComparison.Ordinal);
     }
 
     [Fact]
