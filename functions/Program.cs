@@ -1,4 +1,11 @@
 using Serverless.Functions;
+using Serverless.Functions.Hosting;
 
-var app = FunctionsApp.Build(args);
-await app.RunAsync();
+if (FunctionsHostDetection.Detect(args) == AppHost.FunctionsHost)
+{
+    await FunctionsWorker.Build(args).RunAsync();
+}
+else
+{
+    await LocalServer.Build(args).RunAsync();
+}

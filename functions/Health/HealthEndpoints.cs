@@ -9,7 +9,7 @@ public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/health", (DeploymentMode mode) => TypedResults.Ok(HealthStatus.From(mode))).WithName("health");
+        endpoints.MapGet("/health", (DeploymentMode mode) => TypedResults.Ok(HealthStatus.From(mode))).WithName("health");
         return endpoints;
     }
 }

@@ -17,7 +17,7 @@ public static partial class HookEndpoints
 {
     public static IEndpointRouteBuilder MapHooks(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/hooks/{source}/{channel}", ReceiveAsync).WithName("hooks");
+        endpoints.MapPost("/hooks/{source}/{channel}", ReceiveAsync).WithName("hooks");
         return endpoints;
     }
 

@@ -5,13 +5,17 @@ namespace Serverless.Functions.Hosting;
 /// <summary>Where the app runs and which backing services it uses, decided once from configuration.</summary>
 public sealed class DeploymentMode
 {
-    public DeploymentMode(bool runsInAzure, bool embeddedWebPubSub, bool embeddedInbox, bool developmentStorage)
+    public DeploymentMode(bool runsInAzure, bool embeddedWebPubSub, bool embeddedInbox, bool developmentStorage, AppHost host = AppHost.LocalServer)
     {
+        Host = host;
         RunsInAzure = runsInAzure;
         EmbeddedWebPubSub = embeddedWebPubSub;
         EmbeddedInbox = embeddedInbox;
         DevelopmentStorage = developmentStorage;
     }
+
+    /// <summary>What started the process: <c>dotnet run</c> (the app's own server) or the Functions host.</summary>
+    public AppHost Host { get; }
 
     /// <summary>Hosted by the Azure Functions host in Azure (App Service sets WEBSITE_INSTANCE_ID and WEBSITE_SITE_NAME).</summary>
     public bool RunsInAzure { get; }
@@ -26,12 +30,13 @@ public sealed class DeploymentMode
     public bool DevelopmentStorage { get; }
 
     /// <summary>
-    /// The local default: nothing in the cloud is involved, so the well-known
-    /// development secrets are acceptable.
+    /// The local default: the app's own server on this machine with nothing in the cloud involved, so the
+    /// well-known development secrets are acceptable. Under the Functions host (<c>func start</c>) it never
+    /// is: the host forwards only function routes, so the embedded Web PubSub endpoint cannot be reached.
     /// </summary>
-    public bool IsLocalDefault => !RunsInAzure && EmbeddedWebPubSub && (EmbeddedInbox || DevelopmentStorage);
+    public bool IsLocalDefault => Host == AppHost.LocalServer && !RunsInAzure && EmbeddedWebPubSub && (EmbeddedInbox || DevelopmentStorage);
 
-    public static DeploymentMode FromConfiguration(IConfiguration configuration)
+    public static DeploymentMode FromConfiguration(IConfiguration configuration, AppHost host = AppHost.LocalServer)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var runsInAzure = !string.IsNullOrEmpty(configuration["WEBSITE_INSTANCE_ID"]) || !string.IsNullOrEmpty(configuration["WEBSITE_SITE_NAME"]);
@@ -41,7 +46,7 @@ public sealed class DeploymentMode
         var embeddedInbox = string.IsNullOrWhiteSpace(storageConnection)
             && string.IsNullOrWhiteSpace(configuration["Storage:ServiceUri"]);
         var developmentStorage = !embeddedInbox && IsStorageEmulator(storageConnection);
-        return new DeploymentMode(runsInAzure, embeddedWebPubSub, embeddedInbox, developmentStorage);
+        return new DeploymentMode(runsInAzure, embeddedWebPubSub, embeddedInbox, developmentStorage, host);
     }
 
     private static readonly string[] ServiceEndpointKeys = ["QueueEndpoint", "BlobEndpoint", "TableEndpoint"];

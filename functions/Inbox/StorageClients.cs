@@ -7,7 +7,17 @@ using Azure.Storage.Queues;
 
 namespace Serverless.Functions.Inbox;
 
-/// <summary>Queue and blob clients from a connection string, or from service URIs and the managed identity.</summary>
+/// <summary>The app's storage clients, created once: queues, blobs and tables of one account.</summary>
+public sealed record StorageServiceClients(QueueServiceClient Queues, BlobServiceClient Blobs, TableServiceClient Tables)
+{
+    public static StorageServiceClients Create(StorageOptions options, TokenCredential credential)
+    {
+        var (queues, blobs) = StorageClients.Create(options, credential);
+        return new StorageServiceClients(queues, blobs, StorageClients.CreateTableService(options, credential));
+    }
+}
+
+/// <summary>Queue, blob and table clients from a connection string, or from service URIs and the managed identity.</summary>
 public static class StorageClients
 {
     /// <param name="transport">Where requests go; the default sends them over HTTP (tests record them instead).</param>
@@ -43,7 +53,10 @@ public static class StorageClients
     }
 
     /// <summary>A table client from a connection string, or from the table endpoint matching the queue service URI.</summary>
-    public static TableClient CreateTable(StorageOptions options, string tableName, TokenCredential? credential = null, HttpPipelineTransport? transport = null)
+    public static TableClient CreateTable(StorageOptions options, string tableName, TokenCredential? credential = null, HttpPipelineTransport? transport = null) =>
+        CreateTableService(options, credential, transport).GetTableClient(tableName);
+
+    public static TableServiceClient CreateTableService(StorageOptions options, TokenCredential? credential = null, HttpPipelineTransport? transport = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var tableOptions = new TableClientOptions();
@@ -57,12 +70,12 @@ public static class StorageClients
         tableOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
-            return new TableClient(options.ConnectionString, tableName, tableOptions);
+            return new TableServiceClient(options.ConnectionString, tableOptions);
         }
 
         var queueUri = options.ServiceUri ?? throw new InvalidOperationException("Storage:ServiceUri is not set.");
         var tableUri = new UriBuilder(queueUri) { Host = queueUri.Host.Replace(".queue.", ".table.", StringComparison.OrdinalIgnoreCase) }.Uri;
-        return new TableClient(tableUri, tableName, credential ?? new DefaultAzureCredential(), tableOptions);
+        return new TableServiceClient(tableUri, credential ?? new DefaultAzureCredential(), tableOptions);
     }
 
     /// <summary><c>https://acct.queue.core.windows.net</c> becomes <c>https://acct.blob.core.windows.net</c>.</summary>

@@ -22,7 +22,7 @@ public static partial class RelayEndpoints
 
     public static IEndpointRouteBuilder MapRelay(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/relay").WithMetadata(RequestBodyLimit.RelayApi).AddEndpointFilter(RequireRelayTokenAsync);
+        var group = endpoints.MapGroup("/relay").WithMetadata(RequestBodyLimit.RelayApi).AddEndpointFilter(RequireRelayTokenAsync);
         group.MapPost("/negotiate", NegotiateAsync).WithName("relay-negotiate");
         group.MapPost("/backlog", BacklogAsync).WithName("relay-backlog");
         group.MapPost("/ack", AckAsync).WithName("relay-ack");

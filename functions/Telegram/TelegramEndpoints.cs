@@ -20,7 +20,7 @@ public static partial class TelegramEndpoints
 
     public static IEndpointRouteBuilder MapTelegram(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/telegram", ReceiveAsync).WithName("telegram");
+        endpoints.MapPost("/telegram", ReceiveAsync).WithName("telegram");
         return endpoints;
     }
 

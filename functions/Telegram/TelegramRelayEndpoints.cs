@@ -17,7 +17,7 @@ public static class TelegramRelayEndpoints
 {
     public static IEndpointRouteBuilder MapTelegramRelay(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/relay").WithMetadata(RequestBodyLimit.RelayApi)
+        var group = endpoints.MapGroup("/relay").WithMetadata(RequestBodyLimit.RelayApi)
             .AddEndpointFilter(RelayEndpoints.RequireRelayTokenAsync)
             .AddEndpointFilter(AnswerFailuresAsync);
         group.MapPost("/telegram/reply", ReplyAsync).WithName("relay-telegram-reply");

@@ -15,6 +15,12 @@ public sealed partial class WebPubSubOptionsValidator(DeploymentMode mode) : IVa
                 "WebPubSub:Hub must start with a letter and hold only letters, digits and underscores (at most 128 characters).");
         }
 
+        if (mode.EmbeddedWebPubSub && mode.Host == AppHost.FunctionsHost && !mode.RunsInAzure)
+        {
+            return ValidateOptionsResult.Fail(
+                "WebPubSub:ConnectionString or WebPubSub:Endpoint is required under the Functions host (func start): the host forwards only function routes, so the embedded Web PubSub endpoint cannot be served. Run `dotnet run --project functions` for the local default instead.");
+        }
+
         if (mode.EmbeddedWebPubSub && !mode.IsLocalDefault)
         {
             // The embedded endpoint is for one machine; anywhere else it would be an open door.

@@ -40,72 +40,139 @@ public sealed class PublishedPackage : IAsyncLifetime
     }
 }
 
-/// <summary>The deployment zip has the layout the Functions host expects, and the handler in it runs.</summary>
+/// <summary>
+/// The deployment zip is what the Functions host runs as a .NET isolated app (Flex Consumption's
+/// dotnet-isolated stack): the worker's publish output, framework-dependent, with the files the host reads.
+/// </summary>
 public sealed class DeploymentPackageTests(PublishedPackage package) : IClassFixture<PublishedPackage>
 {
     private readonly string _zip = package.Zip;
     private readonly string _work = package.Work;
 
-
-    [Fact]
-    public void The_zip_has_host_json_and_one_folder_per_function_at_its_root()
+    private static JsonNode Read(ZipArchive zip, string name)
     {
-        using var zip = ZipFile.OpenRead(_zip);
-        var names = zip.Entries.Select(e => e.FullName.Replace('\\', '/')).ToHashSet();
-
-        Assert.Contains("host.json", names);
-        var functions = Directory.GetDirectories(Path.Combine(Repository.Root, "functions", "triggers")).Select(Path.GetFileName).ToList();
-        Assert.NotEmpty(functions);
-        Assert.All(functions, f => Assert.Contains($"{f}/function.json", names));
-        Assert.DoesNotContain(names, n => n.StartsWith("triggers/", StringComparison.Ordinal));
+        var entry = zip.GetEntry(name);
+        Assert.True(entry is not null, $"{name} is not in the package");
+        using var stream = entry.Open();
+        return JsonNode.Parse(stream)!;
     }
 
     [Fact]
-    public void The_executable_named_by_host_json_is_in_the_zip_with_its_execute_bit()
+    public void Host_json_is_version_2_with_the_api_prefix_and_no_custom_handler_or_bundle()
     {
         using var zip = ZipFile.OpenRead(_zip);
-        var host = JsonNode.Parse(zip.GetEntry("host.json")!.Open())!;
-        var executable = (string)host["customHandler"]!["description"]!["defaultExecutablePath"]!;
+        var host = Read(zip, "host.json");
 
-        var entry = zip.GetEntry(executable);
-        Assert.NotNull(entry);
-        var mode = (UnixFileMode)((entry.ExternalAttributes >> 16) & 0x1FF);
-        Assert.True(mode.HasFlag(UnixFileMode.UserExecute), $"{executable} has mode {mode}");
-        var folder = Path.GetDirectoryName(executable)!.Replace('\\', '/');
-        Assert.NotNull(zip.GetEntry(folder + "/handler.dll"));
-        // The runtime travels with the handler (self-contained).
-        Assert.NotNull(zip.GetEntry(folder + "/libcoreclr.so"));
-        Assert.NotNull(zip.GetEntry(folder + "/System.Private.CoreLib.dll"));
+        Assert.Equal("2.0", (string?)host["version"]);
+        Assert.Equal("api", (string?)host["extensions"]?["http"]?["routePrefix"]);
+        // An isolated app carries its extensions in .azurefunctions/; a bundle or a custom handler would
+        // make the host start something else.
+        Assert.Null(host["customHandler"]);
+        Assert.Null(host["extensionBundle"]);
     }
 
     [Fact]
-    public async Task The_packaged_handler_starts_on_the_port_the_functions_host_gives_it()
+    public void Worker_config_json_starts_the_app_with_dotnet_as_an_isolated_worker()
     {
-        var root = Path.Combine(_work, "extracted");
-        ZipFile.ExtractToDirectory(_zip, root);
-        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "host.json")))!;
-        var description = host["customHandler"]!["description"]!;
-        var port = Azurite.FreePort();
-        var start = new ProcessStartInfo(Path.Combine(root, (string)description["defaultExecutablePath"]!))
+        using var zip = ZipFile.OpenRead(_zip);
+        var description = Read(zip, "worker.config.json")["description"]!;
+
+        Assert.Equal("dotnet-isolated", (string?)description["language"]);
+        Assert.Equal("dotnet", (string?)description["defaultExecutablePath"]);
+        var worker = (string)description["defaultWorkerPath"]!;
+        Assert.NotNull(zip.GetEntry(worker));
+        Assert.NotNull(zip.GetEntry(Path.ChangeExtension(worker, ".runtimeconfig.json")));
+    }
+
+    [Fact]
+    public void Functions_metadata_lists_every_function_with_its_http_trigger_and_entry_point()
+    {
+        using var zip = ZipFile.OpenRead(_zip);
+        var metadata = Read(zip, "functions.metadata").AsArray().Select(f => f!.AsObject()).ToList();
+        var declared = typeof(Serverless.Functions.FunctionsWorker).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods())
+            .Select(m => (Method: m, Name: m.GetCustomAttributes(typeof(Microsoft.Azure.Functions.Worker.FunctionAttribute), false)
+                .Cast<Microsoft.Azure.Functions.Worker.FunctionAttribute>().SingleOrDefault()?.Name))
+            .Where(x => x.Name is not null)
+            .ToDictionary(x => x.Name!, x => x.Method);
+
+        Assert.Equal(declared.Keys.Order(), metadata.Select(f => (string)f["name"]!).Order());
+        Assert.All(metadata, function =>
         {
-            WorkingDirectory = Path.Combine(root, (string)description["workingDirectory"]!),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        // Self-contained, as the Flex Consumption custom-handler stack has no .NET runtime: run it with no
-        // dotnet on PATH and DOTNET_ROOT pointing nowhere (the zip's own runtime is checked by the test above;
-        // a machine-wide install could still be found through the default location, so this run alone is no proof).
-        start.Environment["DOTNET_ROOT"] = Path.Combine(_work, "no-dotnet-here");
-        start.Environment["PATH"] = string.Join(Path.PathSeparator, (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator)
-            .Where(d => !File.Exists(Path.Combine(d, "dotnet"))));
-        start.Environment.Remove("DOTNET_ROOT_X64");
-        using var process = Process.Start(start)!;
+            Assert.Equal("dotnet-isolated", (string?)function["language"]);
+            Assert.NotNull(zip.GetEntry((string)function["scriptFile"]!));
+            var method = declared[(string)function["name"]!];
+            Assert.Equal($"{method.DeclaringType!.FullName}.{method.Name}", (string?)function["entryPoint"]);
+            var bindings = function["bindings"]!.AsArray().Select(b => b!.AsObject()).ToList();
+            var trigger = Assert.Single(bindings, b => (string?)b["type"] == "httpTrigger");
+            Assert.Equal("Anonymous", (string?)trigger["authLevel"]);
+            Assert.Contains(bindings, b => (string?)b["type"] == "http" && (string?)b["direction"] == "Out");
+        });
+    }
+
+    [Fact]
+    public void Extensions_json_names_only_assemblies_that_are_in_the_package()
+    {
+        using var zip = ZipFile.OpenRead(_zip);
+        var extensions = Read(zip, "extensions.json")["extensions"]!.AsArray();
+
+        Assert.NotEmpty(extensions);
+        Assert.All(extensions, e =>
+        {
+            var hint = ((string)e!["hintPath"]!).Replace("./", string.Empty, StringComparison.Ordinal);
+            Assert.NotNull(zip.GetEntry(hint));
+        });
+    }
+
+    [Fact]
+    public void The_package_is_framework_dependent_on_the_net_10_and_asp_net_core_runtimes()
+    {
+        using var zip = ZipFile.OpenRead(_zip);
+        var runtimeConfig = Read(zip, "Serverless.Functions.runtimeconfig.json")["runtimeOptions"]!;
+        var frameworks = (runtimeConfig["frameworks"]?.AsArray() ?? [runtimeConfig["framework"]])
+            .Select(f => ((string)f!["name"]!, (string)f["version"]!)).ToList();
+
+        // The dotnet-isolated stack brings the runtime; a self-contained runtime would only add 70 MB.
+        Assert.Null(zip.GetEntry("libcoreclr.so"));
+        Assert.Contains(frameworks, f => f.Item1 == "Microsoft.NETCore.App" && f.Item2.StartsWith("10.0", StringComparison.Ordinal));
+        Assert.Contains(frameworks, f => f.Item1 == "Microsoft.AspNetCore.App" && f.Item2.StartsWith("10.0", StringComparison.Ordinal));
+    }
+
+    private static Process StartPackagedApp(string root, IEnumerable<string> arguments, IDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(root, "Serverless.Functions.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return process;
+    }
+
+    private string Extract(string name)
+    {
+        var root = Path.Combine(_work, name);
+        ZipFile.ExtractToDirectory(_zip, root);
+        return root;
+    }
+
+    [Fact]
+    public async Task The_packaged_app_serves_the_local_default_itself_when_no_functions_host_started_it()
+    {
+        var root = Extract("local");
+        var port = Azurite.FreePort();
+        using var process = StartPackagedApp(root, ["--urls", $"http://127.0.0.1:{port}"], new Dictionary<string, string>());
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
@@ -123,7 +190,47 @@ public sealed class DeploymentPackageTests(PublishedPackage package) : IClassFix
                 }
             }, TimeSpan.FromSeconds(30));
 
-            Assert.True(healthy, "the packaged handler did not answer /api/health");
+            Assert.True(healthy, "the packaged app did not answer /api/health");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Started_as_the_functions_host_starts_a_worker_it_calls_the_host_over_grpc()
+    {
+        // Stands in for the host's gRPC endpoint only as far as the first bytes: a worker that was not
+        // detected as such, or failed its start-up checks, would never open an HTTP/2 connection to it.
+        var root = Extract("worker");
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var grpcPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var settings = new Dictionary<string, string>
+        {
+            ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
+            ["FUNCTIONS_APPLICATION_DIRECTORY"] = root,
+            // Azure-shaped settings on loopback addresses nothing listens on: the worker must pass its start-up checks.
+            ["WebPubSub__ConnectionString"] = "Endpoint=http://127.0.0.1:9;AccessKey=package-access-key-0123456789abcdef;Version=1.0;",
+            ["Relay__Tokens__0__Secret"] = "package-relay-token-0123456789",
+            ["Relay__Tokens__0__Channels"] = "*",
+        };
+        using var process = StartPackagedApp(
+            root,
+            ["--functions-uri", $"http://127.0.0.1:{grpcPort}/", "--functions-worker-id", Guid.NewGuid().ToString(), "--functions-request-id", Guid.NewGuid().ToString(), "--functions-grpc-max-message-length", "2147483647"],
+            settings);
+        try
+        {
+            using var accept = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var connection = await listener.AcceptTcpClientAsync(accept.Token);
+            var preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
+            var received = new byte[preface.Length];
+            await connection.GetStream().ReadExactlyAsync(received, accept.Token);
+
+            Assert.Equal(preface, received);
+            Assert.False(process.HasExited);
         }
         finally
         {

@@ -25,7 +25,7 @@ public sealed class RunningFunctionsApp : IAsyncDisposable
     public static async Task<RunningFunctionsApp> StartAsync(
         IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, IList<string>? logLines = null)
     {
-        var app = FunctionsApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        var app = LocalServer.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
             // TEST_APP_LOGS=1 shows the app's own log on the console when a test needs explaining.

@@ -1,0 +1,41 @@
+using Azure.Core;
+using Azure.Identity;
+using Serverless.Functions.Hooks;
+using Serverless.Functions.Hosting;
+using Serverless.Functions.Inbox;
+using Serverless.Functions.Relay;
+using Serverless.Functions.Sources;
+using Serverless.Functions.Telegram;
+using Serverless.Functions.WebPubSub;
+
+namespace Serverless.Functions;
+
+/// <summary>The app's services, the same under the Functions host and on the local server.</summary>
+public static class ServerlessServices
+{
+    public static DeploymentMode AddServerless(this IHostApplicationBuilder builder, AppHost host)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        // Request logs name whole URLs, and function URLs carry ?code= secrets: ASP.NET Core's own
+        // request and outgoing-HTTP logs stay at warnings unless a setting asks for a category by name.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+
+        var mode = DeploymentMode.FromConfiguration(builder.Configuration, host);
+        builder.Services
+            .AddSingleton(mode)
+            .AddSingleton(TimeProvider.System)
+            // One credential for storage and Web PubSub: its token cache is shared, and it is created only if used.
+            .AddSingleton<TokenCredential>(_ => new DefaultAzureCredential())
+            .ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)
+            .AddProblemDetails()
+            .AddRelayApi()
+            .AddHooks()
+            .AddSources(mode)
+            .AddInbox(mode)
+            .AddWebPubSub()
+            .AddTelegram(mode)
+            .AddHostedService<StartupReport>();
+        return mode;
+    }
+}
