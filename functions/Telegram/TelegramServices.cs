@@ -14,8 +14,8 @@ public static class TelegramServices
         services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>();
         services.AddHttpClient<TelegramBotApi>(http => http.Timeout = TimeSpan.FromSeconds(30));
-        services.AddSingleton<PermissionRelay>();
-        services.AddSingleton<TelegramUpdateHandler>();
+        services.AddTransient<PermissionRelay>();
+        services.AddTransient<TelegramUpdateHandler>();
         if (mode.EmbeddedInbox)
         {
             services.AddSingleton<ITelegramAccessStore, EmbeddedTelegramAccessStore>();
