@@ -1,7 +1,12 @@
-// The whole cloud side in one deployment:
-//   az deployment group create -g RG -f infra.bicep -p relayToken=... sourceSecrets='{"github":"..."}' telegram='{}'
-// Flex Consumption (Linux) runs the custom handler; everything reaches storage and Web PubSub with the
-// app's system-assigned identity, so no storage or Web PubSub key exists in any setting.
+// The whole cloud side in one deployment, by `azd up` (azure.yaml, infra.parameters.json) or by hand:
+//   az deployment group create -g RG -f infra.bicep -p relayToken=... principalId=... sourceSecrets='{"github":"..."}'
+// Flex Consumption (Linux) runs the .NET isolated worker; everything reaches storage, Web PubSub, Key Vault and
+// Application Insights with the app's system-assigned identity, so no storage, Web PubSub or telemetry key exists
+// in any setting.
+//
+// Every deployment writes the app settings whole: whatever the README says to configure in Azure comes from a
+// parameter here (sourceSecrets, telegram, relayToken, relayTokenChannels, relayTokens, appSettings), never from a
+// setting changed by hand, which the next deployment would remove.
 
 @description('Prefix for resource names: 3 to 11 lower-case letters or digits.')
 @minLength(3)
@@ -27,31 +32,79 @@ param webPubSubHub string = 'channels'
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
-@description('Relay token: what each relay sends as RELAY_TOKEN (at least 16 characters).')
+// azd generates this once (32 letters and digits), keeps it in the environment's secret store and passes it on
+// every provision; by hand, pass a new one the first time and the one Key Vault keeps afterwards.
+@description('Relay token: what each relay sends as RELAY_TOKEN (at least 16 characters). Kept in Key Vault as relay-token; the app reads it from there.')
 @secure()
 @minLength(16)
+@metadata({
+  azd: {
+    type: 'generate'
+    config: {
+      length: 32
+      noSpecial: true
+    }
+  }
+})
 param relayToken string
 
-@description('The channels relayToken may use, separated by commas ("*" for all). Give each engineer a token of their own channel with further Relay__Tokens__N__Secret and Relay__Tokens__N__Channels settings.')
+@description('The channels relayToken may use, separated by commas ("*" for all).')
 param relayTokenChannels string = '*'
+
+@description('More relay tokens, e.g. one per engineer or the next token during a rotation: {"bob": {"sha256": "<hex SHA-256 of the token>", "channels": "bob,bob-ci"}, "next": {"secret": "<token>", "channels": "*"}}. Each becomes Relay__Tokens__N__Sha256 or __Secret, and __Channels, after relayToken in name order.')
+@secure()
+param relayTokens object = {}
 
 @description('Webhook secrets by source, e.g. {"github": "...", "pagerduty": "..."}; {} for none.')
 @secure()
-param sourceSecrets object
+param sourceSecrets object = {}
 
 @description('Telegram bot: {"botToken": "...", "secretToken": "...", "botUsername": "..."} from BotFather and your choice; {} for none.')
 @secure()
-param telegram object
+param telegram object = {}
+
+@description('Further app settings that hold no secret, e.g. {"Telegram__AllowedUsers__0": "12345", "Channels__ops__MinSeverity": "error"}. The settings this template manages win over these.')
+param appSettings object = {}
+
+@description('A user, group or service principal given Key Vault Secrets User on the vault, so it can read the relay token back (azd passes the signed-in user; by hand: az ad signed-in-user show --query id -o tsv). Empty for none.')
+param principalId string = ''
+
+@description('What principalId is.')
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+param principalType string = 'User'
 
 var suffix = uniqueString(resourceGroup().id, namePrefix)
 var storageName = take('${namePrefix}${suffix}', 24)
+// Vault names start with a letter and hold at most 24 letters, digits and hyphens.
+var vaultName = take('kv${namePrefix}${suffix}', 24)
 var deploymentContainer = 'deployments'
+var relayTokenSecretName = 'relay-token'
+
+// The sources the app knows (functions/Sources/*, each SourceName), for one webhook URL each in the outputs.
+var sources = [
+  'generic'
+  'github'
+  'gitlab'
+  'pagerduty'
+  'sentry'
+  'grafana'
+  'alertmanager'
+  'datadog'
+  'azuremonitor'
+  'standard'
+]
 
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   webPubSubServiceOwner: '12cf5a90-567b-43ae-8102-96cf46c7d9b4'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2025-02-01' = {
@@ -72,6 +125,9 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   properties: {
     Application_Type: 'web'
     WorkspaceResourceId: logs.id
+    // Telemetry only with an Entra token (the app's identity, Monitoring Metrics Publisher): the connection
+    // string alone, which is no secret, cannot be used to send data.
+    DisableLocalAuth: true
   }
 }
 
@@ -138,7 +194,9 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-01
   }
 }
 
-resource webPubSub 'Microsoft.SignalRService/webPubSub@2025-12-01-preview' = {
+// 2024-03-01 is the newest GA version of Microsoft.SignalRService/webPubSub (azure-rest-api-specs
+// specification/webpubsub/.../stable/2024-03-01; every later one, up to 2025-12-01-preview, is a preview).
+resource webPubSub 'Microsoft.SignalRService/webPubSub@2024-03-01' = {
   name: '${namePrefix}-wps-${suffix}'
   location: location
   sku: {
@@ -152,11 +210,40 @@ resource webPubSub 'Microsoft.SignalRService/webPubSub@2025-12-01-preview' = {
   }
 }
 
-resource hub 'Microsoft.SignalRService/webPubSub/hubs@2025-12-01-preview' = {
+resource hub 'Microsoft.SignalRService/webPubSub/hubs@2024-03-01' = {
   parent: webPubSub
   name: webPubSubHub
   properties: {
     anonymousConnectPolicy: 'Deny'
+  }
+}
+
+// Holds the relay token so that it is never lost: the app reads it by Key Vault reference, and whoever deploys
+// reads it back with the relayTokenCommand output. Access by Azure RBAC only, no access policies.
+resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
+  name: vaultName
+  location: location
+  properties: {
+    tenantId: tenant().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    // The shortest soft-delete retention: a deleted resource group can be deployed again under the same name
+    // a week later (or at once after az keyvault purge).
+    softDeleteRetentionInDays: 7
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource relayTokenSecret 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = {
+  parent: vault
+  name: relayTokenSecretName
+  properties: {
+    value: relayToken
+    contentType: 'RELAY_TOKEN for relays of this deployment'
   }
 }
 
@@ -177,16 +264,21 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
   name: '${namePrefix}-${suffix}'
   location: location
   kind: 'functionapp,linux'
+  // azd deploys the "functions" service of azure.yaml to the resource with this tag.
+  tags: {
+    'azd-service-name': 'functions'
+  }
   identity: {
     type: 'SystemAssigned'
   }
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // No ftpsState: Flex Consumption does not support FTPS (app settings reference, "Flex Consumption plan
+    // deprecations"); basic publishing credentials are off below.
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
       http20Enabled: true
     }
     functionAppConfig: {
@@ -203,9 +295,13 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: 2048
       }
+      // The stacks data lists dotnet-isolated 10.0 (GA, not preview) for FC1 with exactly this runtime object
+      // (Microsoft.Web functionAppStacks, linuxRuntimeSettings of ".NET 10 Isolated": Sku FC1,
+      // functionAppConfigProperties.runtime); 10.0 is the newest .NET it lists, and the app targets net10.0.
+      // FUNCTIONS_WORKER_RUNTIME is not an app setting on Flex Consumption: this name replaces it.
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }
@@ -230,13 +326,51 @@ resource publishingCredentialsScm 'Microsoft.Web/sites/basicPublishingCredential
 var baseSettings = {
   AzureWebJobsStorage__accountName: storage.name
   APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
+  // Application Insights takes no key (DisableLocalAuth): the host sends with the system-assigned identity.
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
   Storage__ServiceUri: storage.properties.primaryEndpoints.queue
   Storage__BlobServiceUri: storage.properties.primaryEndpoints.blob
   WebPubSub__Endpoint: 'https://${webPubSub.properties.hostName}'
   WebPubSub__Hub: hub.name
-  Relay__Tokens__0__Secret: relayToken
+  // The versioned URI: a new token is a new version, so the setting changes and the app restarts with it.
+  Relay__Tokens__0__Secret: '@Microsoft.KeyVault(SecretUri=${relayTokenSecret.properties.secretUriWithVersion})'
   Relay__Tokens__0__Channels: relayTokenChannels
 }
+
+var moreRelayTokens = items(relayTokens)
+
+var moreRelayTokenSettings = toObject(
+  flatten(map(
+    range(0, length(moreRelayTokens)),
+    i =>
+      concat(
+        [
+          {
+            key: 'Relay__Tokens__${i + 1}__Channels'
+            value: string(moreRelayTokens[i].value.?channels ?? '')
+          }
+        ],
+        empty(moreRelayTokens[i].value.?sha256 ?? '')
+          ? []
+          : [
+              {
+                key: 'Relay__Tokens__${i + 1}__Sha256'
+                value: string(moreRelayTokens[i].value.sha256)
+              }
+            ],
+        empty(moreRelayTokens[i].value.?secret ?? '')
+          ? []
+          : [
+              {
+                key: 'Relay__Tokens__${i + 1}__Secret'
+                value: string(moreRelayTokens[i].value.secret)
+              }
+            ]
+      )
+  )),
+  s => s.key,
+  s => s.value
+)
 
 var sourceSettings = toObject(items(sourceSecrets), s => 'Sources__${s.key}__Secret', s => string(s.value))
 
@@ -248,10 +382,14 @@ var telegramSettings = empty(telegram)
       Telegram__BotUsername: telegram.?botUsername ?? ''
     }
 
-resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
+resource siteSettings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(baseSettings, sourceSettings, telegramSettings)
+  properties: union(appSettings, moreRelayTokenSettings, sourceSettings, telegramSettings, baseSettings)
+  // The Key Vault reference resolves only once the identity may read the secret.
+  dependsOn: [
+    vaultRoles
+  ]
 }
 
 resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
@@ -276,7 +414,38 @@ resource webPubSubRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+resource vaultRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, site.id, roles.keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    principalId: site.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+  }
+}
+
+resource deployerVaultRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(principalId)) {
+  name: guid(vault.id, principalId, roles.keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    principalId: principalId
+    principalType: principalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+  }
+}
+
+resource insightsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(insights.id, site.id, roles.monitoringMetricsPublisher)
+  scope: insights
+  properties: {
+    principalId: site.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+  }
+}
+
 var baseUrl = 'https://${site.properties.defaultHostName}'
+var relayTokenCommand = 'az keyvault secret show --vault-name ${vault.name} --name ${relayTokenSecretName} --query value --output tsv'
 
 @description('The function app.')
 output baseUrl string = baseUrl
@@ -284,11 +453,23 @@ output baseUrl string = baseUrl
 @description('The name to publish the deployment package to.')
 output functionAppName string = site.name
 
+@description('The Key Vault holding the relay token.')
+output keyVaultName string = vault.name
+
 @description('Paste into each SaaS tool, with its source and your channel.')
 output webhookUrlPattern string = '${baseUrl}/api/hooks/{source}/{channel}'
+
+@description('The webhook URL of each source; replace CHANNEL with the relay\'s --channel.')
+output webhookUrls object = toObject(sources, s => s, s => '${baseUrl}/api/hooks/${s}/CHANNEL')
+
+@description('For Telegram\'s setWebhook, with your secretToken.')
+output telegramWebhookUrl string = '${baseUrl}/api/telegram'
 
 @description('Where relays negotiate their Web PubSub connection.')
 output negotiateUrl string = '${baseUrl}/api/relay/negotiate?channel={channel}'
 
-@description('How to start a relay against this deployment (the token is the relayToken you deployed with).')
-output relayCommand string = 'RELAY_TOKEN=<your relay token> relay init --url ${baseUrl} --channel default'
+@description('Prints the relay token (Key Vault Secrets User on the vault needed, given to principalId).')
+output relayTokenCommand string = relayTokenCommand
+
+@description('How to start a relay against this deployment, in your project.')
+output relayCommand string = 'RELAY_TOKEN="$(${relayTokenCommand})" relay init --url ${baseUrl} --channel default'
