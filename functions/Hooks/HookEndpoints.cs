@@ -21,7 +21,7 @@ public static partial class HookEndpoints
         return endpoints;
     }
 
-    private static async Task<Results<Accepted<AcceptedBody>, Ok<IgnoredBody>, BadRequest<ErrorBody>, UnauthorizedHttpResult, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> ReceiveAsync(
+    private static async Task<Results<Accepted<AcceptedBody>, Ok<IgnoredBody>, ProblemHttpResult, UnauthorizedHttpResult>> ReceiveAsync(
         string source,
         string channel,
         HttpRequest request,
@@ -38,13 +38,13 @@ public static partial class HookEndpoints
         var logger = loggerFactory.CreateLogger(typeof(HookEndpoints));
         if (!ChannelName.IsValid(channel))
         {
-            return TypedResults.BadRequest(new ErrorBody($"Invalid channel '{Clip(channel)}': {ChannelName.Rule}."));
+            return TypedResults.Problem($"Invalid channel '{Clip(channel)}': {ChannelName.Rule}.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         var adapter = sources.FirstOrDefault(s => string.Equals(s.Name, source, StringComparison.Ordinal));
         if (adapter is null)
         {
-            return TypedResults.NotFound(new ErrorBody($"Unknown source '{Clip(source)}'."));
+            return TypedResults.Problem($"Unknown source '{Clip(source)}'.", statusCode: StatusCodes.Status404NotFound);
         }
 
         var limit = ingressOptions.Value.MaxBodyBytes;
@@ -65,7 +65,7 @@ public static partial class HookEndpoints
         switch (adapter.Normalize(delivery))
         {
             case SourceOutcome.Invalid invalid:
-                return TypedResults.BadRequest(new ErrorBody(invalid.Reason));
+                return TypedResults.Problem(invalid.Reason, statusCode: StatusCodes.Status400BadRequest);
             case SourceOutcome.Ignored ignored:
                 return TypedResults.Ok(new IgnoredBody("ignored", ignored.Reason));
             case SourceOutcome.Accepted accepted:
@@ -75,29 +75,20 @@ public static partial class HookEndpoints
                     return TypedResults.Ok(new IgnoredBody("filtered", reason));
                 }
 
+                // A storage failure is a 503 (ServiceFailureFilter): nothing was accepted and the sender retries.
                 var key = draft.DeliveryId ?? draft.ContentKey;
-                try
+                if (key is not null && await deliveries.SeenAsync(source, channel, key, cancellationToken))
                 {
-                    if (key is not null && await deliveries.SeenAsync(source, channel, key, cancellationToken))
-                    {
-                        return TypedResults.Ok(new IgnoredBody("duplicate", "this delivery was already accepted"));
-                    }
-
-                    var stored = await ingress.AcceptAsync(source, channel, draft, cancellationToken);
-                    if (key is not null)
-                    {
-                        await RecordAsync(deliveries, source, channel, key, draft.DeliveryId is not null, logger, cancellationToken);
-                    }
-
-                    return TypedResults.Accepted((string?)null, new AcceptedBody(stored.Id));
+                    return TypedResults.Ok(new IgnoredBody("duplicate", "this delivery was already accepted"));
                 }
-                catch (Exception ex) when (ex is InboxUnavailableException or Azure.RequestFailedException or HttpRequestException)
+
+                var stored = await ingress.AcceptAsync(source, channel, draft, cancellationToken);
+                if (key is not null)
                 {
-                    LogStoreFailed(logger, ex, source, channel);
-                    return TypedResults.Json(
-                        new ErrorBody("The event could not be stored; nothing was accepted. Retry later."),
-                        statusCode: StatusCodes.Status503ServiceUnavailable);
+                    await RecordAsync(deliveries, source, channel, key, draft.DeliveryId is not null, logger, cancellationToken);
                 }
+
+                return TypedResults.Accepted((string?)null, new AcceptedBody(stored.Id));
 
             default:
                 throw new InvalidOperationException("Unknown source outcome.");
@@ -120,8 +111,8 @@ public static partial class HookEndpoints
         }
     }
 
-    private static JsonHttpResult<ErrorBody> TooLarge(int limit) =>
-        TypedResults.Json(new ErrorBody($"The body is larger than {limit} bytes."), statusCode: StatusCodes.Status413PayloadTooLarge);
+    private static ProblemHttpResult TooLarge(int limit) =>
+        TypedResults.Problem($"The body is larger than {limit} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
 
     private static string Clip(string value) => value.Length <= 40 ? value : value[..40] + "…";
 
@@ -130,7 +121,4 @@ public static partial class HookEndpoints
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A {Source} delivery for channel {Channel} is stored but could not be remembered for deduplication")]
     private static partial void LogRecordFailed(ILogger logger, Exception exception, string source, string channel);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A {Source} webhook for channel {Channel} could not be stored; answered 503")]
-    private static partial void LogStoreFailed(ILogger logger, Exception exception, string source, string channel);
 }

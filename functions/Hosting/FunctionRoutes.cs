@@ -16,7 +16,7 @@ public static class FunctionRoutes
 
     public static IEndpointRouteBuilder MapFunctionEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup(Prefix);
+        var api = endpoints.MapGroup(Prefix).AddEndpointFilter<ServiceFailureFilter>();
         api.MapHealth();
         api.MapHooks();
         api.MapRelay();

@@ -46,9 +46,7 @@ public static partial class RelayEndpoints
         if (caller is null)
         {
             LogUnauthorized(logger, http.Request.Path);
-            return TypedResults.Json(
-                new ErrorBody("The relay token is missing or not accepted (send Authorization: Bearer <RELAY_TOKEN>)."),
-                statusCode: StatusCodes.Status401Unauthorized);
+            return TypedResults.Problem("The relay token is missing or not accepted (send Authorization: Bearer <RELAY_TOKEN>).", statusCode: StatusCodes.Status401Unauthorized);
         }
 
         var channel = context.Arguments.OfType<IChannelScoped>().FirstOrDefault()?.Channel ?? http.Request.Query["channel"].ToString();
@@ -56,15 +54,13 @@ public static partial class RelayEndpoints
         if (ChannelName.IsValid(channel) && !caller.MayUse(channel))
         {
             LogForbidden(logger, http.Request.Path, channel);
-            return TypedResults.Json(
-                new ErrorBody($"This relay token is not allowed on channel '{channel}'."),
-                statusCode: StatusCodes.Status403Forbidden);
+            return TypedResults.Problem($"This relay token is not allowed on channel '{channel}'.", statusCode: StatusCodes.Status403Forbidden);
         }
 
         return await next(context);
     }
 
-    private static async Task<Results<Ok<NegotiateResponse>, BadRequest<ErrorBody>>> NegotiateAsync(
+    private static async Task<Results<Ok<NegotiateResponse>, ProblemHttpResult>> NegotiateAsync(
         HttpRequest request,
         IWebPubSubService webPubSub,
         DeploymentMode mode,
@@ -75,7 +71,7 @@ public static partial class RelayEndpoints
         var channel = request.Query["channel"].ToString();
         if (!ChannelName.IsValid(channel))
         {
-            return TypedResults.BadRequest(new ErrorBody($"Invalid or missing ?channel=: {ChannelName.Rule}."));
+            return TypedResults.Problem($"Invalid or missing ?channel=: {ChannelName.Rule}.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         var lifetime = options.Value.ClientAccessLifetime;
@@ -85,102 +81,76 @@ public static partial class RelayEndpoints
         return TypedResults.Ok(new NegotiateResponse(url, channel, timeProvider.GetUtcNow().Add(lifetime)));
     }
 
-    private static async Task<Results<Ok<BacklogResponse>, BadRequest<ErrorBody>, JsonHttpResult<ErrorBody>>> BacklogAsync(
-        BacklogRequest body, IEventInbox inbox, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<BacklogResponse>, ProblemHttpResult>> BacklogAsync(
+        BacklogRequest body, IEventInbox inbox, CancellationToken cancellationToken)
     {
         if (!ChannelName.IsValid(body.Channel))
         {
-            return TypedResults.BadRequest(new ErrorBody($"Invalid or missing channel: {ChannelName.Rule}."));
+            return TypedResults.Problem($"Invalid or missing channel: {ChannelName.Rule}.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         var max = Math.Clamp(body.Max ?? 32, 1, MaxBacklogBatch);
         var visibility = TimeSpan.FromSeconds(Math.Clamp(body.VisibilitySeconds ?? 60, 1, 3600));
-        try
-        {
-            var batch = await inbox.ReceiveAsync(body.Channel!, max, visibility, cancellationToken);
-            return TypedResults.Ok(new BacklogResponse(
-                [.. batch.Items.Select(i => new RelayMessage("event", i.Event, i.Receipt))],
-                batch.DeadLettered));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogInboxFailed(loggerFactory.CreateLogger(typeof(RelayEndpoints)), ex, "backlog");
-            return TypedResults.Json(new ErrorBody("The inbox is unavailable; retry later."), statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
+        var batch = await inbox.ReceiveAsync(body.Channel!, max, visibility, cancellationToken);
+        return TypedResults.Ok(new BacklogResponse(
+            [.. batch.Items.Select(i => new RelayMessage("event", i.Event, i.Receipt))],
+            batch.DeadLettered));
     }
 
-    private static Task<Results<Ok<AckResponse>, BadRequest<ErrorBody>, JsonHttpResult<ErrorBody>>> AckAsync(
-        AckRequest body, IEventInbox inbox, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
-        ForEachReceiptAsync(body, inbox.AcknowledgeAsync, "ack", loggerFactory, cancellationToken);
+    private static Task<Results<Ok<AckResponse>, ProblemHttpResult>> AckAsync(
+        AckRequest body, IEventInbox inbox, CancellationToken cancellationToken) =>
+        ForEachReceiptAsync(body, inbox.AcknowledgeAsync, cancellationToken);
 
     /// <summary>Events the relay took but could not show: visible again now rather than after their visibility timeout.</summary>
-    private static Task<Results<Ok<AckResponse>, BadRequest<ErrorBody>, JsonHttpResult<ErrorBody>>> ReleaseAsync(
-        AckRequest body, IEventInbox inbox, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
-        ForEachReceiptAsync(body, inbox.ReleaseAsync, "release", loggerFactory, cancellationToken);
+    private static Task<Results<Ok<AckResponse>, ProblemHttpResult>> ReleaseAsync(
+        AckRequest body, IEventInbox inbox, CancellationToken cancellationToken) =>
+        ForEachReceiptAsync(body, inbox.ReleaseAsync, cancellationToken);
 
-    private static async Task<Results<Ok<AckResponse>, BadRequest<ErrorBody>, JsonHttpResult<ErrorBody>>> ForEachReceiptAsync(
+    private static async Task<Results<Ok<AckResponse>, ProblemHttpResult>> ForEachReceiptAsync(
         AckRequest body,
         Func<string, string, CancellationToken, Task<bool>> apply,
-        string operation,
-        ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
         if (!ChannelName.IsValid(body.Channel))
         {
-            return TypedResults.BadRequest(new ErrorBody($"Invalid or missing channel: {ChannelName.Rule}."));
+            return TypedResults.Problem($"Invalid or missing channel: {ChannelName.Rule}.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         if (body.Receipts is not { Count: > 0 and <= MaxAcksPerCall } receipts || receipts.Any(string.IsNullOrEmpty))
         {
-            return TypedResults.BadRequest(new ErrorBody($"receipts must hold 1 to {MaxAcksPerCall} non-empty receipts."));
+            return TypedResults.Problem($"receipts must hold 1 to {MaxAcksPerCall} non-empty receipts.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        try
+        var applied = 0;
+        foreach (var receipt in receipts)
         {
-            var applied = 0;
-            foreach (var receipt in receipts)
+            if (await apply(body.Channel!, receipt, cancellationToken))
             {
-                if (await apply(body.Channel!, receipt, cancellationToken))
-                {
-                    applied++;
-                }
+                applied++;
             }
+        }
 
-            return TypedResults.Ok(new AckResponse(applied, receipts.Count - applied));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogInboxFailed(loggerFactory.CreateLogger(typeof(RelayEndpoints)), ex, operation);
-            return TypedResults.Json(new ErrorBody("The inbox is unavailable; retry later."), statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
+        return TypedResults.Ok(new AckResponse(applied, receipts.Count - applied));
     }
 
-    private static async Task<Results<Ok<ChannelEvent>, BadRequest<ErrorBody>, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> GetEventAsync(
-        string id, HttpRequest request, IEventInbox inbox, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ChannelEvent>, ProblemHttpResult>> GetEventAsync(
+        string id, HttpRequest request, IEventInbox inbox, CancellationToken cancellationToken)
     {
         var channel = request.Query["channel"].ToString();
         if (!ChannelName.IsValid(channel))
         {
-            return TypedResults.BadRequest(new ErrorBody($"Invalid or missing ?channel=: {ChannelName.Rule}."));
+            return TypedResults.Problem($"Invalid or missing ?channel=: {ChannelName.Rule}.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         if (id.Length is 0 or > 64 || !id.All(char.IsAsciiLetterOrDigit))
         {
-            return TypedResults.BadRequest(new ErrorBody("Invalid event id."));
+            return TypedResults.Problem("Invalid event id.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        try
-        {
-            var stored = await inbox.GetPayloadAsync(channel, id, cancellationToken);
-            return stored is null
-                ? TypedResults.NotFound(new ErrorBody($"No stored payload for event {id} on channel {channel}."))
-                : TypedResults.Ok(stored);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogInboxFailed(loggerFactory.CreateLogger(typeof(RelayEndpoints)), ex, "event lookup");
-            return TypedResults.Json(new ErrorBody("The inbox is unavailable; retry later."), statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
+        var stored = await inbox.GetPayloadAsync(channel, id, cancellationToken);
+        return stored is null
+            ? TypedResults.Problem($"No stored payload for event {id} on channel {channel}.", statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.Ok(stored);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a relay call to {Path}: the token is not allowed on channel '{Channel}'")]
@@ -188,7 +158,4 @@ public static partial class RelayEndpoints
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a relay call to {Path}: missing or unknown relay token")]
     private static partial void LogUnauthorized(ILogger logger, string path);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The inbox failed during {Operation}")]
-    private static partial void LogInboxFailed(ILogger logger, Exception exception, string operation);
 }

@@ -24,7 +24,7 @@ public static partial class TelegramEndpoints
         return endpoints;
     }
 
-    private static async Task<Results<Ok<IgnoredBody>, UnauthorizedHttpResult, BadRequest<ErrorBody>, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> ReceiveAsync(
+    private static async Task<Results<Ok<IgnoredBody>, UnauthorizedHttpResult, ProblemHttpResult>> ReceiveAsync(
         HttpRequest request,
         IOptions<TelegramOptions> options,
         IDeliveryLog deliveries,
@@ -35,7 +35,7 @@ public static partial class TelegramEndpoints
         var logger = loggerFactory.CreateLogger(typeof(TelegramEndpoints));
         if (!options.Value.Enabled)
         {
-            return TypedResults.NotFound(new ErrorBody("Telegram is not configured (Telegram:BotToken)."));
+            return TypedResults.Problem("Telegram is not configured (Telegram:BotToken).", statusCode: StatusCodes.Status404NotFound);
         }
 
         if (!SecretComparer.Matches(request.Headers["X-Telegram-Bot-Api-Secret-Token"].ToString(), options.Value.SecretToken))
@@ -47,7 +47,7 @@ public static partial class TelegramEndpoints
         var body = await BoundedBody.ReadAsync(request, MaxUpdateBytes, cancellationToken);
         if (body is null)
         {
-            return TypedResults.Json(new ErrorBody("The update is too large."), statusCode: StatusCodes.Status413PayloadTooLarge);
+            return TypedResults.Problem("The update is too large.", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
         var update = Sources.Json.Parse(body) as JsonObject;
@@ -55,31 +55,20 @@ public static partial class TelegramEndpoints
         var updateId = Sources.Json.WholeNumber(update, "update_id")?.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (update is null || updateId is null)
         {
-            return TypedResults.BadRequest(new ErrorBody("The body is not a Telegram update."));
+            return TypedResults.Problem("The body is not a Telegram update.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        try
+        // A storage failure is a 503 (ServiceFailureFilter) and Telegram retries the update, so nothing is lost.
+        if (await deliveries.SeenAsync("telegram", "updates", updateId, cancellationToken))
         {
-            if (await deliveries.SeenAsync("telegram", "updates", updateId, cancellationToken))
-            {
-                return TypedResults.Ok(new IgnoredBody("duplicate", $"update {updateId} was already handled"));
-            }
+            return TypedResults.Ok(new IgnoredBody("duplicate", $"update {updateId} was already handled"));
+        }
 
-            var outcome = await handler.HandleAsync(update, cancellationToken);
-            await deliveries.RecordAsync("telegram", "updates", updateId, TimeSpan.FromDays(1), cancellationToken);
-            return TypedResults.Ok(new IgnoredBody("handled", outcome));
-        }
-        catch (Exception ex) when (ex is InboxUnavailableException or Azure.RequestFailedException)
-        {
-            // Telegram retries a failed webhook call, so nothing is lost.
-            LogStoreFailed(logger, ex);
-            return TypedResults.Json(new ErrorBody("The update could not be stored; retry later."), statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
+        var outcome = await handler.HandleAsync(update, cancellationToken);
+        await deliveries.RecordAsync("telegram", "updates", updateId, TimeSpan.FromDays(1), cancellationToken);
+        return TypedResults.Ok(new IgnoredBody("handled", outcome));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a Telegram webhook call with a missing or wrong secret token")]
     private static partial void LogBadSecret(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A Telegram update could not be stored; answered 503")]
-    private static partial void LogStoreFailed(ILogger logger, Exception exception);
 }

@@ -18,8 +18,7 @@ public static class TelegramRelayEndpoints
     public static IEndpointRouteBuilder MapTelegramRelay(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/relay").WithMetadata(RequestBodyLimit.RelayApi)
-            .AddEndpointFilter(RelayEndpoints.RequireRelayTokenAsync)
-            .AddEndpointFilter(AnswerFailuresAsync);
+            .AddEndpointFilter(RelayEndpoints.RequireRelayTokenAsync);
         group.MapPost("/telegram/reply", ReplyAsync).WithName("relay-telegram-reply");
         group.MapPost("/telegram/react", ReactAsync).WithName("relay-telegram-react");
         group.MapPost("/telegram/edit", EditAsync).WithName("relay-telegram-edit");
@@ -29,7 +28,7 @@ public static class TelegramRelayEndpoints
         return endpoints;
     }
 
-    private static async Task<Results<Ok<ReplyResponse>, BadRequest<ErrorBody>, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> ReplyAsync(
+    private static async Task<Results<Ok<ReplyResponse>, ProblemHttpResult>> ReplyAsync(
         ReplyRequest body, IOptions<TelegramOptions> options, ITelegramAccessStore store, TelegramBotApi bot, CancellationToken cancellationToken)
     {
         if (Check(body.Channel, options.Value) is { } problem)
@@ -39,7 +38,7 @@ public static class TelegramRelayEndpoints
 
         if (string.IsNullOrEmpty(body.Text))
         {
-            return TypedResults.BadRequest(new ErrorBody("text is empty."));
+            return TypedResults.Problem("text is empty.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         string? parseMode = body.Format?.ToLowerInvariant() switch
@@ -50,7 +49,7 @@ public static class TelegramRelayEndpoints
         };
         if (parseMode == "unsupported")
         {
-            return TypedResults.BadRequest(new ErrorBody("format must be text (the default) or markdownv2."));
+            return TypedResults.Problem("format must be text (the default) or markdownv2.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         var chat = await ResolveChatAsync(body.ChatId, body.Channel!, options.Value, store, cancellationToken);
@@ -91,7 +90,7 @@ public static class TelegramRelayEndpoints
         return TypedResults.Ok(new ReplyResponse(chat.Id, sent) { FormattingDropped = formattingDropped ? true : null });
     }
 
-    private static async Task<Results<Ok<ReplyResponse>, BadRequest<ErrorBody>, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> ReactAsync(
+    private static async Task<Results<Ok<ReplyResponse>, ProblemHttpResult>> ReactAsync(
         ReactRequest body, IOptions<TelegramOptions> options, ITelegramAccessStore store, TelegramBotApi bot, CancellationToken cancellationToken)
     {
         if (Check(body.Channel, options.Value) is { } problem)
@@ -101,7 +100,7 @@ public static class TelegramRelayEndpoints
 
         if (string.IsNullOrEmpty(body.Emoji) || body.MessageId <= 0)
         {
-            return TypedResults.BadRequest(new ErrorBody("message_id and emoji are required."));
+            return TypedResults.Problem("message_id and emoji are required.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         var chat = await ResolveChatAsync(body.ChatId, body.Channel!, options.Value, store, cancellationToken);
@@ -122,7 +121,7 @@ public static class TelegramRelayEndpoints
         return TypedResults.Ok(new ReplyResponse(chat.Id, [body.MessageId]));
     }
 
-    private static async Task<Results<Ok<ReplyResponse>, BadRequest<ErrorBody>, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> EditAsync(
+    private static async Task<Results<Ok<ReplyResponse>, ProblemHttpResult>> EditAsync(
         EditRequest body, IOptions<TelegramOptions> options, ITelegramAccessStore store, TelegramBotApi bot, CancellationToken cancellationToken)
     {
         if (Check(body.Channel, options.Value) is { } problem)
@@ -132,7 +131,7 @@ public static class TelegramRelayEndpoints
 
         if (string.IsNullOrEmpty(body.Text) || body.Text.Length > MessageSplitter.MaxLength || body.MessageId <= 0)
         {
-            return TypedResults.BadRequest(new ErrorBody($"message_id and a text of 1 to {MessageSplitter.MaxLength} characters are required."));
+            return TypedResults.Problem($"message_id and a text of 1 to {MessageSplitter.MaxLength} characters are required.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         var chat = await ResolveChatAsync(body.ChatId, body.Channel!, options.Value, store, cancellationToken);
@@ -153,7 +152,7 @@ public static class TelegramRelayEndpoints
         return TypedResults.Ok(new ReplyResponse(chat.Id, [body.MessageId]));
     }
 
-    private static async Task<Results<Ok<PermissionResponse>, BadRequest<ErrorBody>, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> PermissionAsync(
+    private static async Task<Results<Ok<PermissionResponse>, ProblemHttpResult>> PermissionAsync(
         PermissionRequest body, IOptions<TelegramOptions> options, PermissionRelay permissions, CancellationToken cancellationToken)
     {
         if (Check(body.Channel, options.Value) is { } problem)
@@ -163,7 +162,7 @@ public static class TelegramRelayEndpoints
 
         if (!PermissionRelay.IsRequestId(body.RequestId) || string.IsNullOrWhiteSpace(body.ToolName))
         {
-            return TypedResults.BadRequest(new ErrorBody("request_id (5 letters a-z without l) and tool_name are required."));
+            return TypedResults.Problem("request_id (5 letters a-z without l) and tool_name are required.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         try
@@ -171,8 +170,8 @@ public static class TelegramRelayEndpoints
             var sent = await permissions.AskAsync(body.Channel!, body.RequestId!, body.ToolName, body.Description ?? string.Empty, body.InputPreview ?? string.Empty, cancellationToken);
             return sent switch
             {
-                null => TypedResults.Json(new ErrorBody($"A permission request {body.RequestId} exists already."), statusCode: StatusCodes.Status409Conflict),
-                0 => TypedResults.Json(new ErrorBody("No paired Telegram chat to ask."), statusCode: StatusCodes.Status409Conflict),
+                null => TypedResults.Problem($"A permission request {body.RequestId} exists already.", statusCode: StatusCodes.Status409Conflict),
+                0 => TypedResults.Problem("No paired Telegram chat to ask.", statusCode: StatusCodes.Status409Conflict),
                 _ => TypedResults.Ok(new PermissionResponse(sent.Value)),
             };
         }
@@ -182,7 +181,7 @@ public static class TelegramRelayEndpoints
         }
     }
 
-    private static async Task<Results<Ok<PairResponse>, BadRequest<ErrorBody>, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> PairAsync(
+    private static async Task<Results<Ok<PairResponse>, ProblemHttpResult>> PairAsync(
         PairRequest body, IOptions<TelegramOptions> options, ITelegramAccessStore store, TelegramBotApi bot, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (Check(body.Channel, options.Value) is { } problem)
@@ -194,7 +193,7 @@ public static class TelegramRelayEndpoints
         var pending = code.Length == 0 ? null : await store.TakePendingAsync(code, cancellationToken);
         if (pending is null || pending.ExpiresAt <= timeProvider.GetUtcNow())
         {
-            return TypedResults.NotFound(new ErrorBody($"Pairing code '{code}' is unknown or has expired; ask the sender to write to the bot again for a new one."));
+            return TypedResults.Problem($"Pairing code '{code}' is unknown or has expired; ask the sender to write to the bot again for a new one.", statusCode: StatusCodes.Status404NotFound);
         }
 
         try
@@ -221,13 +220,13 @@ public static class TelegramRelayEndpoints
         return TypedResults.Ok(new PairResponse(pending.UserId, pending.ChatId, body.Channel!));
     }
 
-    private static async Task<Results<Ok<CapabilitiesResponse>, BadRequest<ErrorBody>>> CapabilitiesAsync(
+    private static async Task<Results<Ok<CapabilitiesResponse>, ProblemHttpResult>> CapabilitiesAsync(
         HttpRequest request, IOptions<TelegramOptions> options, ITelegramAccessStore store, CancellationToken cancellationToken)
     {
         var channel = request.Query["channel"].ToString();
         if (!ChannelName.IsValid(channel))
         {
-            return TypedResults.BadRequest(new ErrorBody($"Invalid or missing ?channel=: {ChannelName.Rule}."));
+            return TypedResults.Problem($"Invalid or missing ?channel=: {ChannelName.Rule}.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         var enabled = options.Value.Enabled;
@@ -235,16 +234,16 @@ public static class TelegramRelayEndpoints
         return TypedResults.Ok(new CapabilitiesResponse(enabled, paired));
     }
 
-    private static JsonHttpResult<ErrorBody>? Check(string? channel, TelegramOptions options)
+    private static ProblemHttpResult? Check(string? channel, TelegramOptions options)
     {
         if (!options.Enabled)
         {
-            return TypedResults.Json(new ErrorBody("Telegram is not configured on the function app (Telegram:BotToken)."), statusCode: StatusCodes.Status404NotFound);
+            return TypedResults.Problem("Telegram is not configured on the function app (Telegram:BotToken).", statusCode: StatusCodes.Status404NotFound);
         }
 
         return ChannelName.IsValid(channel)
             ? null
-            : TypedResults.Json(new ErrorBody($"Invalid or missing channel: {ChannelName.Rule}."), statusCode: StatusCodes.Status400BadRequest);
+            : TypedResults.Problem($"Invalid or missing channel: {ChannelName.Rule}.", statusCode: StatusCodes.Status400BadRequest);
     }
 
     /// <summary>
@@ -252,7 +251,7 @@ public static class TelegramRelayEndpoints
     /// user allowed on it, an allowed group that talks to it) or the channel's notification chat; no
     /// chat_id means the notification chat.
     /// </summary>
-    private static async Task<(long Id, JsonHttpResult<ErrorBody>? Error)> ResolveChatAsync(
+    private static async Task<(long Id, ProblemHttpResult? Error)> ResolveChatAsync(
         string? chatId, string channel, TelegramOptions options, ITelegramAccessStore store, CancellationToken cancellationToken)
     {
         var notification = options.NotificationChats.TryGetValue(channel, out var n) ? n : (long?)null;
@@ -260,12 +259,12 @@ public static class TelegramRelayEndpoints
         {
             return notification is { } id
                 ? (id, null)
-                : (0, TypedResults.Json(new ErrorBody($"No chat_id, and no notification chat for channel '{channel}' (Telegram:NotificationChats:{channel})."), statusCode: StatusCodes.Status400BadRequest));
+                : (0, TypedResults.Problem($"No chat_id, and no notification chat for channel '{channel}' (Telegram:NotificationChats:{channel}).", statusCode: StatusCodes.Status400BadRequest));
         }
 
         if (!long.TryParse(chatId, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var chat))
         {
-            return (0, TypedResults.Json(new ErrorBody("chat_id must be a Telegram chat id (a number)."), statusCode: StatusCodes.Status400BadRequest));
+            return (0, TypedResults.Problem("chat_id must be a Telegram chat id (a number).", statusCode: StatusCodes.Status400BadRequest));
         }
 
         var allowed = chat == notification
@@ -273,33 +272,9 @@ public static class TelegramRelayEndpoints
             || (await store.AllowedChatsAsync(channel, cancellationToken)).Contains(chat);
         return allowed
             ? (chat, null)
-            : (0, TypedResults.Json(new ErrorBody($"Chat {chat} is not an allowed chat of channel '{channel}'; replies go only to chats paired for this channel, allowed groups that talk to it and its notification chat."), statusCode: StatusCodes.Status403Forbidden));
+            : (0, TypedResults.Problem($"Chat {chat} is not an allowed chat of channel '{channel}'; replies go only to chats paired for this channel, allowed groups that talk to it and its notification chat.", statusCode: StatusCodes.Status403Forbidden));
     }
 
-    /// <summary>
-    /// The access store or the Bot API failing is the caller's 503 or 502 with a message, never a 500:
-    /// the relay shows the message to Claude, who can try again.
-    /// </summary>
-    private static async ValueTask<object?> AnswerFailuresAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        try
-        {
-            return await next(context);
-        }
-        catch (Azure.RequestFailedException)
-        {
-            return TypedResults.Json(new ErrorBody("The Telegram access store is unavailable; retry later."), statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-        catch (HttpRequestException ex)
-        {
-            return BadGateway($"Telegram could not be reached: {ex.Message}");
-        }
-        catch (TaskCanceledException) when (!context.HttpContext.RequestAborted.IsCancellationRequested)
-        {
-            return BadGateway("Telegram did not answer in time.");
-        }
-    }
-
-    private static JsonHttpResult<ErrorBody> BadGateway(string message) =>
-        TypedResults.Json(new ErrorBody(message), statusCode: StatusCodes.Status502BadGateway);
+    private static ProblemHttpResult BadGateway(string message) =>
+        TypedResults.Problem(message, statusCode: StatusCodes.Status502BadGateway);
 }

@@ -33,6 +33,7 @@ public class StorageFailureTests
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         publisher.VerifyNoOtherCalls();
     }
 }
