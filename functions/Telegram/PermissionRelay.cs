@@ -50,7 +50,7 @@ public sealed partial class PermissionRelay(ITelegramAccessStore store, Telegram
     }
 
     /// <summary>Records the answer of a user allowed on the request's channel; the text says what happened, for the user.</summary>
-    public async Task<string> AnswerAsync(string requestId, string behavior, long userId, CancellationToken cancellationToken)
+    public async Task<string> AnswerAsync(string requestId, PermissionBehavior behavior, long userId, CancellationToken cancellationToken)
     {
         var request = await FindForUserAsync(requestId, userId, cancellationToken);
         if (request is null)
@@ -58,7 +58,7 @@ public sealed partial class PermissionRelay(ITelegramAccessStore store, Telegram
             return $"There is no permission request {requestId}.";
         }
 
-        if (!await store.TryResolvePermissionAsync(requestId, behavior, cancellationToken))
+        if (!await store.TryResolvePermissionAsync(requestId, behavior.ToWire(), cancellationToken))
         {
             return $"Request {requestId} was already answered.";
         }
@@ -68,10 +68,10 @@ public sealed partial class PermissionRelay(ITelegramAccessStore store, Telegram
             await ingress.AcceptAsync("telegram", request.Channel, new EventDraft
             {
                 EventType = "permission",
-                Summary = $"Permission for {request.ToolName}: {behavior} (request {requestId}, answered on Telegram)",
+                Summary = $"Permission for {request.ToolName}: {behavior.ToWire()} (request {requestId}, answered on Telegram)",
                 Trust = TrustLevel.Allowlisted,
                 RequestId = requestId,
-                Behavior = behavior,
+                Behavior = behavior.ToWire(),
                 User = userId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 DeliveryId = $"permission:{requestId}",
             }, cancellationToken);
@@ -83,7 +83,7 @@ public sealed partial class PermissionRelay(ITelegramAccessStore store, Telegram
             return "The answer could not be delivered; please try again.";
         }
 
-        var outcome = behavior == "allow" ? "✅ Allowed" : "❌ Denied";
+        var outcome = behavior == PermissionBehavior.Allow ? "✅ Allowed" : "❌ Denied";
         foreach (var message in request.Messages)
         {
             try

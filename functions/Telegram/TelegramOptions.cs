@@ -17,7 +17,7 @@ public sealed class TelegramOptions
     public string? BotUsername { get; set; }
 
     /// <summary><c>pairing</c> (strangers get a code), <c>allowlist</c> (strangers get nothing) or <c>disabled</c>.</summary>
-    public string Policy { get; set; } = "pairing";
+    public TelegramPolicy Policy { get; set; } = TelegramPolicy.Pairing;
 
     /// <summary>User ids allowed from the start (more are added by pairing).</summary>
     public IList<long> AllowedUsers { get; } = [];

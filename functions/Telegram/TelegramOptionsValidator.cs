@@ -20,7 +20,7 @@ public sealed class TelegramOptionsValidator : IValidateOptions<TelegramOptions>
             failures.Add("Telegram:SecretToken must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - (it is passed to setWebhook as secret_token).");
         }
 
-        if (options.Policy is not ("pairing" or "allowlist" or "disabled"))
+        if (!Enum.IsDefined(options.Policy))
         {
             failures.Add("Telegram:Policy must be pairing, allowlist or disabled.");
         }

@@ -33,7 +33,7 @@ public sealed partial class TelegramUpdateHandler(
     public async Task<string> HandleAsync(JsonNode update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
-        if (options.Value.Policy == "disabled")
+        if (options.Value.Policy == TelegramPolicy.Disabled)
         {
             return "ignored: Telegram access is disabled";
         }
@@ -81,7 +81,7 @@ public sealed partial class TelegramUpdateHandler(
         var text = Json.Text(message, "text")?.Trim() ?? string.Empty;
         if (PermissionAnswer().Match(text) is { Success: true } answer)
         {
-            var behavior = answer.Groups[1].Value.StartsWith('y') ? "allow" : "deny";
+            var behavior = answer.Groups[1].Value.StartsWith('y') ? PermissionBehavior.Allow : PermissionBehavior.Deny;
             var result = await permissions.AnswerAsync(answer.Groups[2].Value.ToLowerInvariant(), behavior, userId, cancellationToken);
             await ReplyAsync(chatId, result, cancellationToken);
             return "permission answer";
@@ -115,7 +115,7 @@ public sealed partial class TelegramUpdateHandler(
 
     private async Task<string> FromStrangerAsync(long chatId, long userId, CancellationToken cancellationToken)
     {
-        if (options.Value.Policy != "pairing")
+        if (options.Value.Policy != TelegramPolicy.Pairing)
         {
             return "ignored: sender not allowed";
         }
@@ -205,10 +205,10 @@ public sealed partial class TelegramUpdateHandler(
             return "ignored: callback from a stranger";
         }
 
-        var text = parts[1] switch
+        var text = (parts[1], PermissionBehaviorNames.FromWire(parts[1])) switch
         {
-            "more" => await permissions.DescribeAsync(parts[2], userId.Value, cancellationToken),
-            "allow" or "deny" => await permissions.AnswerAsync(parts[2], parts[1], userId.Value, cancellationToken),
+            ("more", _) => await permissions.DescribeAsync(parts[2], userId.Value, cancellationToken),
+            (_, { } behavior) => await permissions.AnswerAsync(parts[2], behavior, userId.Value, cancellationToken),
             _ => "Unknown action.",
         };
         await bot.AnswerCallbackQueryAsync(id, text, parts[1] == "more", cancellationToken);

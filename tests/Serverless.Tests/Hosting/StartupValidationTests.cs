@@ -55,6 +55,28 @@ public class StartupValidationTests
     }
 
     [Theory]
+    [InlineData("bogus", "Telegram:Policy")]
+    [InlineData("7", "Telegram:Policy must be")]
+    public async Task A_telegram_policy_that_is_not_one_of_the_three_stops_the_app(string policy, string mentioned)
+    {
+        // A name that is no policy fails binding (the configuration binder names the key), a number that
+        // is no policy fails validation: either way the app does not start.
+        var failure = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var app = await RunningFunctionsApp.StartAsync(new Dictionary<string, string?>
+            {
+            ["Telegram:BotToken"] = "123456:telegram-bot-token-for-tests",
+            ["Telegram:SecretToken"] = "telegram-secret-token-0123",
+                ["Telegram:Policy"] = policy,
+                ["Relay:Tokens:0:Secret"] = "a-real-relay-token-0123456789",
+                ["Relay:Tokens:0:Channels"] = "*",
+            });
+        });
+
+        Assert.Contains(mentioned, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("WebPubSub:ConnectionString", "Endpoint=https://x;Version=1.0;", "AccessKey")]
     [InlineData("WebPubSub:Hub", "1-bad hub", "WebPubSub:Hub")]
     [InlineData("WebPubSub:Endpoint", "http://insecure.example", "https")]
