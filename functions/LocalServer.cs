@@ -12,7 +12,7 @@ namespace Serverless.Functions;
 /// </summary>
 public static class LocalServer
 {
-    public const string DefaultUrl = "http://localhost:7071";
+    public const string DefaultUrl = RelayApiDefaults.LocalUrl;
 
     /// <param name="args">Command-line arguments (<c>--urls</c>, configuration overrides).</param>
     /// <param name="configure">Adds settings (runs before the settings are read).</param>

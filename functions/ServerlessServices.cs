@@ -27,7 +27,15 @@ public static class ServerlessServices
             .AddSingleton(TimeProvider.System)
             // One credential for storage and Web PubSub: its token cache is shared, and it is created only if used.
             .AddSingleton<TokenCredential>(_ => new DefaultAzureCredential())
-            .ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)
+            .ConfigureHttpJsonOptions(o =>
+            {
+                // One naming policy for the whole HTTP API, the relay API's (snake_case); the contracts'
+                // source-generated metadata first, so the relay's records are read as the relay writes them.
+                o.SerializerOptions.PropertyNamingPolicy = RelayApiJsonContext.Default.Options.PropertyNamingPolicy;
+                o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+                o.SerializerOptions.AllowDuplicateProperties = false;
+                o.SerializerOptions.TypeInfoResolverChain.Insert(0, RelayApiJsonContext.Default);
+            })
             .AddProblemDetails()
             .AddRelayApi()
             .AddHooks()

@@ -111,7 +111,7 @@ pair.SetAction(async (parse, cancellationToken) =>
     try
     {
         var paired = await new RelayApiClient(http, settings).PairAsync(parse.GetValue(codeArgument)!, cancellationToken);
-        await Console.Out.WriteLineAsync($"Paired Telegram user {paired["user_id"]}: their chat {paired["chat_id"]} now reaches channel '{paired["channel"]}'.");
+        await Console.Out.WriteLineAsync($"Paired Telegram user {paired.UserId}: their chat {paired.ChatId} now reaches channel '{paired.Channel}'.");
         return 0;
     }
     catch (RelayApiException ex)
@@ -158,7 +158,7 @@ static async Task<bool> PermissionRelayAvailableAsync(RelayApiClient api, Cancel
     try
     {
         var capabilities = await api.CapabilitiesAsync(timeout.Token);
-        return JsonRead.Boolean(capabilities["permission_relay"]) == true;
+        return capabilities.PermissionRelay;
     }
     catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
     {

@@ -1,11 +1,11 @@
-using System.Text.RegularExpressions;
+using Serverless.Contracts;
 
 namespace Serverless.Relay;
 
 /// <summary>Combines options, environment and the token file into settings, or a clear error.</summary>
-public static partial class RelaySettingsResolver
+public static class RelaySettingsResolver
 {
-    public const string DefaultUrl = "http://localhost:7071";
+    public const string DefaultUrl = RelayApiDefaults.LocalUrl;
 
     public static (RelaySettings? Settings, string? Error) Resolve(
         string? url, string? channel, FileInfo? tokenFile, Func<string, string?> environment,
@@ -26,12 +26,12 @@ public static partial class RelaySettingsResolver
         channel ??= environment("RELAY_CHANNEL");
         if (string.IsNullOrWhiteSpace(channel))
         {
-            channel = "default";
+            channel = RelayApiDefaults.Channel;
         }
 
-        if (!ChannelPattern().IsMatch(channel))
+        if (!ChannelName.IsValid(channel))
         {
-            return (null, $"--channel '{channel}' is invalid: a channel name is 1 to 40 characters of a-z, 0-9 and '-'.");
+            return (null, $"--channel '{channel}' is invalid: {ChannelName.Rule}.");
         }
 
         string? token;
@@ -96,7 +96,4 @@ public static partial class RelaySettingsResolver
     /// <summary>One file per function app and channel under the user's state directory.</summary>
     public static string DefaultStateFile(Uri url, string channel, Func<string, string?> environment) =>
         UserFolders.PerAppFile(UserFolders.State(environment), url, channel, "delivered");
-
-    [GeneratedRegex(@"\A[a-z0-9-]{1,40}\z")]
-    private static partial Regex ChannelPattern();
 }

@@ -17,8 +17,6 @@ namespace Serverless.Functions.Relay;
 /// <summary>The relay's own API: negotiate, backlog, ack, release and event lookup. Every call needs a relay token of the channel it names.</summary>
 public static partial class RelayEndpoints
 {
-    private const int MaxBacklogBatch = 100;
-    private const int MaxAcksPerCall = 500;
 
     public static IEndpointRouteBuilder MapRelay(this IEndpointRouteBuilder endpoints)
     {
@@ -89,8 +87,8 @@ public static partial class RelayEndpoints
             return TypedResults.Problem($"Invalid or missing channel: {ChannelName.Rule}.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var max = Math.Clamp(body.Max ?? 32, 1, MaxBacklogBatch);
-        var visibility = TimeSpan.FromSeconds(Math.Clamp(body.VisibilitySeconds ?? 60, 1, 3600));
+        var max = Math.Clamp(body.Max ?? RelayApiDefaults.BacklogBatch, 1, RelayApiDefaults.MaxBacklogBatch);
+        var visibility = TimeSpan.FromSeconds(Math.Clamp(body.VisibilitySeconds ?? RelayApiDefaults.VisibilitySeconds, 1, RelayApiDefaults.MaxVisibilitySeconds));
         var batch = await inbox.ReceiveAsync(body.Channel!, max, visibility, cancellationToken);
         return TypedResults.Ok(new BacklogResponse(
             [.. batch.Items.Select(i => new RelayMessage("event", i.Event, i.Receipt))],
@@ -116,9 +114,9 @@ public static partial class RelayEndpoints
             return TypedResults.Problem($"Invalid or missing channel: {ChannelName.Rule}.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        if (body.Receipts is not { Count: > 0 and <= MaxAcksPerCall } receipts || receipts.Any(string.IsNullOrEmpty))
+        if (body.Receipts is not { Count: > 0 and <= RelayApiDefaults.MaxReceiptsPerCall } receipts || receipts.Any(string.IsNullOrEmpty))
         {
-            return TypedResults.Problem($"receipts must hold 1 to {MaxAcksPerCall} non-empty receipts.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem($"receipts must hold 1 to {RelayApiDefaults.MaxReceiptsPerCall} non-empty receipts.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         var applied = 0;

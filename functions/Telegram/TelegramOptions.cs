@@ -26,7 +26,7 @@ public sealed class TelegramOptions
     public IList<long> AllowedGroups { get; } = [];
 
     /// <summary>The channel a chat talks to until <c>/channel NAME</c> switches it.</summary>
-    public string DefaultChannel { get; set; } = "default";
+    public string DefaultChannel { get; set; } = RelayApiDefaults.Channel;
 
     /// <summary>Per channel, the chat that gets replies to webhook events (<c>Telegram:NotificationChats:{channel}</c>).</summary>
     public Dictionary<string, long> NotificationChats { get; } = new(StringComparer.Ordinal);

@@ -1,21 +1,25 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using Serverless.Contracts;
 using Serverless.Relay.Delivery;
 
 namespace Serverless.Relay.Connection;
 
-/// <summary>Calls the relay API over HTTPS with the relay token.</summary>
+/// <summary>Calls the relay API over HTTPS with the relay token; its records and JSON are the function app's own (Serverless.Contracts).</summary>
 public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IRelayApi, IChatApi
 {
+    private static readonly RelayApiJsonContext Json = RelayApiJsonContext.Default;
+
     public async Task<Uri> NegotiateAsync(CancellationToken cancellationToken)
     {
         var path = $"api/relay/negotiate?channel={Uri.EscapeDataString(settings.Channel)}";
-        var body = await PostAsync(path, new JsonObject(), "negotiate", cancellationToken).ConfigureAwait(false);
-        var url = JsonRead.Text(body["url"]);
-        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "wss" && uri.Scheme != "ws"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUrl(), path)) { Content = new ByteArrayContent([]) };
+        var negotiated = await SendAsync(request, Typed(Json.NegotiateResponse), "negotiate", cancellationToken).ConfigureAwait(false);
+        var uri = negotiated.Url;
+        if (uri is null || !uri.IsAbsoluteUri || (uri.Scheme != "wss" && uri.Scheme != "ws"))
         {
             throw new RelayApiException($"{settings.Url} answered negotiate without a usable WebSocket url.");
         }
@@ -31,19 +35,14 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
 
     public async Task<BacklogBatch> ReceiveBacklogAsync(int max, CancellationToken cancellationToken)
     {
-        var request = new JsonObject
-        {
-            ["channel"] = settings.Channel,
-            ["max"] = max,
-            ["visibilitySeconds"] = (int)settings.VisibilityTimeout.TotalSeconds,
-        };
-        var body = await PostAsync("api/relay/backlog", request, "backlog", cancellationToken).ConfigureAwait(false);
+        var request = new BacklogRequest(settings.Channel, max, (int)settings.VisibilityTimeout.TotalSeconds);
+        // The events stay JSON nodes: each is read field by field, as untrusted input, by RelayEvent.
+        var body = await PostAsync("api/relay/backlog", request, Json.BacklogRequest, ObjectNode, "backlog", cancellationToken).ConfigureAwait(false);
         IReadOnlyList<RelayEvent> events = body["events"] is JsonArray array
             ? [.. array.Select(RelayEvent.FromMessage).OfType<RelayEvent>()]
             : [];
-        IReadOnlyList<DeadLetterNotice> deadLettered = body["deadLettered"] is JsonArray dead
-            ? [.. dead.OfType<JsonObject>().Select(d => new DeadLetterNotice(
-                JsonRead.Text(d["id"]) ?? "?", JsonRead.Text(d["kind"]) ?? "unknown", JsonRead.Number(d["attempts"]) ?? 0, JsonRead.Text(d["queue"]) ?? "?"))]
+        IReadOnlyList<DeadLetteredEvent> deadLettered = body["dead_lettered"] is JsonArray dead
+            ? [.. dead.OfType<JsonObject>().Select(ReadDeadLettered)]
             : [];
         return new BacklogBatch(events, deadLettered);
     }
@@ -52,15 +51,14 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
     {
         var path = $"api/relay/events/{Uri.EscapeDataString(eventId)}?channel={Uri.EscapeDataString(settings.Channel)}";
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl(), path));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
-        using var response = await SendAsync(request, "event lookup", cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        try
+        {
+            return await SendAsync(request, ObjectNode, "event lookup", cancellationToken).ConfigureAwait(false);
+        }
+        catch (RelayApiException ex) when (ex.Status == HttpStatusCode.NotFound)
         {
             return null;
         }
-
-        await EnsureSuccessAsync(response, "event lookup", cancellationToken).ConfigureAwait(false);
-        return await ReadObjectAsync(response, "event lookup", cancellationToken).ConfigureAwait(false);
     }
 
     public Task AcknowledgeAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken) =>
@@ -69,54 +67,31 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
     public Task ReleaseAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken) =>
         PostReceiptsAsync("api/relay/release", receipts, "release", cancellationToken);
 
-    public Task<JsonObject> ReplyAsync(string? chatId, string text, long? replyTo, string? format, CancellationToken cancellationToken) =>
-        PostAsync("api/relay/telegram/reply", new JsonObject
-        {
-            ["channel"] = settings.Channel,
-            ["chat_id"] = chatId,
-            ["text"] = text,
-            ["reply_to"] = replyTo,
-            ["format"] = format,
-        }, "reply", cancellationToken);
+    public Task<ReplyResponse> ReplyAsync(string? chatId, string text, long? replyTo, string? format, CancellationToken cancellationToken) =>
+        PostAsync("api/relay/telegram/reply", new ReplyRequest(settings.Channel, chatId, text, replyTo, format), Json.ReplyRequest, Json.ReplyResponse, "reply", cancellationToken);
 
-    public Task<JsonObject> ReactAsync(string chatId, long messageId, string emoji, CancellationToken cancellationToken) =>
-        PostAsync("api/relay/telegram/react", new JsonObject
-        {
-            ["channel"] = settings.Channel,
-            ["chat_id"] = chatId,
-            ["message_id"] = messageId,
-            ["emoji"] = emoji,
-        }, "react", cancellationToken);
+    public Task<ReplyResponse> ReactAsync(string chatId, long messageId, string emoji, CancellationToken cancellationToken) =>
+        PostAsync("api/relay/telegram/react", new ReactRequest(settings.Channel, chatId, messageId, emoji), Json.ReactRequest, Json.ReplyResponse, "react", cancellationToken);
 
-    public Task<JsonObject> EditAsync(string chatId, long messageId, string text, CancellationToken cancellationToken) =>
-        PostAsync("api/relay/telegram/edit", new JsonObject
-        {
-            ["channel"] = settings.Channel,
-            ["chat_id"] = chatId,
-            ["message_id"] = messageId,
-            ["text"] = text,
-        }, "edit", cancellationToken);
+    public Task<ReplyResponse> EditAsync(string chatId, long messageId, string text, CancellationToken cancellationToken) =>
+        PostAsync("api/relay/telegram/edit", new EditRequest(settings.Channel, chatId, messageId, text), Json.EditRequest, Json.ReplyResponse, "edit", cancellationToken);
 
     public Task RequestPermissionAsync(string requestId, string toolName, string description, string inputPreview, CancellationToken cancellationToken) =>
-        PostAsync("api/relay/permission", new JsonObject
-        {
-            ["channel"] = settings.Channel,
-            ["request_id"] = requestId,
-            ["tool_name"] = toolName,
-            ["description"] = description,
-            ["input_preview"] = inputPreview,
-        }, "permission request", cancellationToken);
+        PostAsync(
+            "api/relay/permission",
+            new PermissionRequest(settings.Channel, requestId, toolName, description, inputPreview),
+            Json.PermissionRequest,
+            Json.PermissionResponse,
+            "permission request",
+            cancellationToken);
 
-    public Task<JsonObject> PairAsync(string code, CancellationToken cancellationToken) =>
-        PostAsync("api/relay/pair", new JsonObject { ["channel"] = settings.Channel, ["code"] = code }, "pair", cancellationToken);
+    public Task<PairResponse> PairAsync(string code, CancellationToken cancellationToken) =>
+        PostAsync("api/relay/pair", new PairRequest(settings.Channel, code), Json.PairRequest, Json.PairResponse, "pair", cancellationToken);
 
-    public async Task<JsonObject> CapabilitiesAsync(CancellationToken cancellationToken)
+    public Task<CapabilitiesResponse> CapabilitiesAsync(CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl(), $"api/relay/capabilities?channel={Uri.EscapeDataString(settings.Channel)}"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
-        using var response = await SendAsync(request, "capabilities", cancellationToken).ConfigureAwait(false);
-        await EnsureSuccessAsync(response, "capabilities", cancellationToken).ConfigureAwait(false);
-        return await ReadObjectAsync(response, "capabilities", cancellationToken).ConfigureAwait(false);
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl(), $"api/relay/capabilities?channel={Uri.EscapeDataString(settings.Channel)}"));
+        return SendDisposingAsync(request, Json.CapabilitiesResponse, "capabilities", cancellationToken);
     }
 
     private async Task PostReceiptsAsync(string path, IReadOnlyList<string> receipts, string operation, CancellationToken cancellationToken)
@@ -127,54 +102,39 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
             return;
         }
 
-        var request = new JsonObject
-        {
-            ["channel"] = settings.Channel,
-            ["receipts"] = new JsonArray([.. receipts.Select(r => (JsonNode?)JsonValue.Create(r))]),
-        };
-        await PostAsync(path, request, operation, cancellationToken).ConfigureAwait(false);
+        await PostAsync(path, new AckRequest(settings.Channel, receipts), Json.AckRequest, Json.AckResponse, operation, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<JsonObject> PostAsync(string path, JsonObject body, string operation, CancellationToken cancellationToken)
+    private Task<TResponse> PostAsync<TRequest, TResponse>(
+        string path, TRequest body, JsonTypeInfo<TRequest> requestJson, JsonTypeInfo<TResponse> responseJson, string operation, CancellationToken cancellationToken) =>
+        PostAsync(path, body, requestJson, Typed(responseJson), operation, cancellationToken);
+
+    private async Task<TResponse> PostAsync<TRequest, TResponse>(
+        string path, TRequest body, JsonTypeInfo<TRequest> requestJson, Func<Stream, CancellationToken, ValueTask<TResponse?>> read, string operation, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUrl(), path))
+        // A buffered body, so it goes with a Content-Length (some proxies and hosts drop chunked bodies).
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, requestJson));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUrl(), path)) { Content = content };
+        return await SendAsync(request, read, operation, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<TResponse> SendDisposingAsync<TResponse>(HttpRequestMessage request, JsonTypeInfo<TResponse> responseJson, string operation, CancellationToken cancellationToken)
+    {
+        using (request)
         {
-            // A buffered body, so it goes with a Content-Length (some proxies and hosts drop chunked bodies).
-            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
-        };
+            return await SendAsync(request, Typed(responseJson), operation, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<TResponse> SendAsync<TResponse>(
+        HttpRequestMessage request, Func<Stream, CancellationToken, ValueTask<TResponse?>> read, string operation, CancellationToken cancellationToken)
+    {
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
-        using var response = await SendAsync(request, operation, cancellationToken).ConfigureAwait(false);
-        await EnsureSuccessAsync(response, operation, cancellationToken).ConfigureAwait(false);
-        return await ReadObjectAsync(response, operation, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The answer's JSON object; anything else (HTML from a proxy, an array, no body) is a clear error.</summary>
-    private async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
-    {
+        HttpResponseMessage response;
         try
         {
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                if (await JsonNode.ParseAsync(stream, documentOptions: JsonRead.Strict, cancellationToken: cancellationToken).ConfigureAwait(false) is JsonObject body)
-                {
-                    return body;
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            // Reported below like any other answer that is not a JSON object.
-        }
-
-        throw new RelayApiException($"the function app at {settings.Url} answered {operation} with something that is not a JSON object");
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string operation, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
@@ -184,7 +144,48 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
         {
             throw new RelayApiException($"the function app at {settings.Url} did not answer {operation} in time", ex);
         }
+
+        using (response)
+        {
+            await EnsureSuccessAsync(response, operation, cancellationToken).ConfigureAwait(false);
+            return await ReadAsync(response, read, operation, cancellationToken).ConfigureAwait(false);
+        }
     }
+
+    /// <summary>The answer as the contract says; anything else (HTML from a proxy, an array, no body) is a clear error.</summary>
+    private async Task<TResponse> ReadAsync<TResponse>(
+        HttpResponseMessage response, Func<Stream, CancellationToken, ValueTask<TResponse?>> read, string operation, CancellationToken cancellationToken)
+    {
+        var reason = string.Empty;
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                if (await read(stream, cancellationToken).ConfigureAwait(false) is { } body)
+                {
+                    return body;
+                }
+            }
+        }
+        catch (JsonException ex)
+        {
+            // The parser's message names the place (a path, a line), never the answer's content.
+            reason = $" ({ex.Message})";
+        }
+
+        throw new RelayApiException($"the function app at {settings.Url} answered {operation} with something that is not a JSON object of the relay API{reason}");
+    }
+
+    /// <summary>A JSON object read strictly (no duplicate keys), for answers the relay reads field by field.</summary>
+    private static async ValueTask<JsonObject?> ObjectNode(Stream json, CancellationToken cancellationToken) =>
+        await JsonNode.ParseAsync(json, documentOptions: JsonRead.Strict, cancellationToken: cancellationToken).ConfigureAwait(false) as JsonObject;
+
+    private static Func<Stream, CancellationToken, ValueTask<T?>> Typed<T>(JsonTypeInfo<T> json) =>
+        (stream, cancellationToken) => JsonSerializer.DeserializeAsync(stream, json, cancellationToken);
+
+    private static DeadLetteredEvent ReadDeadLettered(JsonObject dead) => new(
+        JsonRead.Text(dead["id"]) ?? "?", JsonRead.Text(dead["kind"]) ?? "unknown", JsonRead.Number(dead["attempts"]) ?? 0, JsonRead.Text(dead["queue"]) ?? "?");
 
     private async Task EnsureSuccessAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
     {
@@ -202,11 +203,12 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
             var detail = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                detail = JsonNode.Parse(detail, documentOptions: JsonRead.Strict) is JsonObject error ? JsonRead.Text(error["error"]) ?? JsonRead.Text(error["detail"]) ?? detail : detail;
+                // Problem details (application/problem+json): the detail says what to change.
+                detail = JsonNode.Parse(detail, documentOptions: JsonRead.Strict) is JsonObject problem ? JsonRead.Text(problem["detail"]) ?? JsonRead.Text(problem["title"]) ?? detail : detail;
             }
             catch (JsonException)
             {
-                // Not our JSON error body; show it as it is.
+                // Not a problem document; show it as it is.
             }
 
             throw new RelayApiException(

@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
-using System.Text.Json.Nodes;
 using ModelContextProtocol;
 using ModelContextProtocol.Server;
+using Serverless.Contracts;
 using Serverless.Relay.Connection;
 
 namespace Serverless.Relay.Tools;
@@ -22,11 +22,10 @@ public sealed class ChatTools(IChatApi chat)
         CancellationToken cancellationToken = default)
     {
         var result = await CallAsync(() => chat.ReplyAsync(chat_id, text, reply_to, format, cancellationToken));
-        var ids = result["message_ids"] is JsonArray array ? array.Select(n => n?.ToString()) : [];
-        var dropped = JsonRead.Boolean(result["formatting_dropped"]) == true
+        var dropped = result.FormattingDropped == true
             ? " Telegram refused the MarkdownV2 (a reserved character such as . ! - = # + { } was not escaped with \\), so it went as plain text."
             : string.Empty;
-        return $"Sent to chat {result["chat_id"]} as message(s) {string.Join(", ", ids)}.{dropped}";
+        return $"Sent to chat {result.ChatId} as message(s) {string.Join(", ", result.MessageIds ?? [])}.{dropped}";
     }
 
     [McpServerTool(Name = "react")]
@@ -53,7 +52,7 @@ public sealed class ChatTools(IChatApi chat)
         return $"Edited message {message_id}.";
     }
 
-    private static async Task<System.Text.Json.Nodes.JsonObject> CallAsync(Func<Task<System.Text.Json.Nodes.JsonObject>> call)
+    private static async Task<ReplyResponse> CallAsync(Func<Task<ReplyResponse>> call)
     {
         try
         {

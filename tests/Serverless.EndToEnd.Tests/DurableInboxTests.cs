@@ -121,7 +121,7 @@ public sealed class DurableInboxTests(AzuriteFixture fixture, ITestOutputHelper 
         // nothing before its session is ready, so the doomed relay is played by its own backlog call.
         using (var take = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/relay/backlog", UriKind.Relative))
         {
-            Content = JsonContent.Create(new { channel = "crash-before", max = 32, visibilitySeconds = 5 }),
+            Content = JsonContent.Create(new { channel = "crash-before", max = 32, visibility_seconds = 5 }),
         })
         {
             take.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "dev-relay-token");
@@ -232,7 +232,7 @@ public sealed class DurableInboxTests(AzuriteFixture fixture, ITestOutputHelper 
         {
             using var take = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/relay/backlog", UriKind.Relative))
             {
-                Content = JsonContent.Create(new { channel = "dead", max = 10, visibilitySeconds = 1 }),
+                Content = JsonContent.Create(new { channel = "dead", max = 10, visibility_seconds = 1 }),
             };
             take.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "dev-relay-token");
             var events = await ReceiveAsync(http, take);

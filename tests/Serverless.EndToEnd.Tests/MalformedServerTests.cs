@@ -30,7 +30,7 @@ public sealed class MalformedServerTests
             _app.UseWebSockets();
             _app.MapGet("/api/relay/capabilities", () => Results.Text("""{"telegram":"yes","permission_relay":"yes"}""", "application/json"));
             _app.MapPost("/api/relay/backlog", () => Results.Text(
-                """{"events":[{"type":"event","event":{"id":5},"receipt":3},[],"x"],"deadLettered":[{"id":1,"attempts":"many"},7]}""", "application/json"));
+                """{"events":[{"type":"event","event":{"id":5},"receipt":3},[],"x"],"dead_lettered":[{"id":1,"attempts":"many"},7]}""", "application/json"));
             _app.MapPost("/api/relay/ack", () => Results.Text("[]", "application/json"));
             _app.MapPost("/api/relay/negotiate", (HttpContext context) => Results.Text(
                 negotiate.Replace("{self}", $"ws://{context.Request.Host}/client", StringComparison.Ordinal),
@@ -69,7 +69,8 @@ public sealed class MalformedServerTests
     [Theory]
     [InlineData("<html><body>502 Bad Gateway</body></html>", "not a JSON object")]
     [InlineData("[]", "not a JSON object")]
-    [InlineData("""{"url":5}""", "without a usable WebSocket url")]
+    // A field of the wrong type does not match the relay API's contract: the parser says where.
+    [InlineData("""{"url":5}""", "not a JSON object of the relay API (The JSON value could not be converted to Serverless.Contracts.NegotiateResponse. Path: $.url")]
     [InlineData("""{"url":"http://127.0.0.1:9/client/hubs/channels"}""", "without a usable WebSocket url")]
     [InlineData("""{"url":"not a url"}""", "without a usable WebSocket url")]
     [InlineData("""{"url":"ws://127.0.0.1:9/a","url":"ws://127.0.0.1:9/b"}""", "not a JSON object")]

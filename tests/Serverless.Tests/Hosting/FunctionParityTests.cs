@@ -182,7 +182,7 @@ public sealed class FunctionParityTests(BothHosts hosts) : IClassFixture<BothHos
     /// <summary>Problem details carry the request's own trace id, different for every request.</summary>
     private static string WithoutTraceId(string body)
     {
-        if (System.Text.Json.Nodes.JsonNode.Parse(body.Length == 0 ? "null" : body) is System.Text.Json.Nodes.JsonObject json && json.Remove("traceId"))
+        if (System.Text.Json.Nodes.JsonNode.Parse(body.Length == 0 ? "null" : body) is System.Text.Json.Nodes.JsonObject json && (json.Remove("traceId") | json.Remove("trace_id")))
         {
             return json.ToJsonString();
         }

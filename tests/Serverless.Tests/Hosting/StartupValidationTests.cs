@@ -100,8 +100,8 @@ public class StartupValidationTests
 
         var health = await client.GetStringAsync(new Uri("/api/health", UriKind.Relative));
 
-        Assert.Contains("\"localDefault\":true", health, StringComparison.Ordinal);
-        Assert.Contains("\"webPubSub\":\"embedded\"", health, StringComparison.Ordinal);
+        Assert.Contains("\"local_default\":true", health, StringComparison.Ordinal);
+        Assert.Contains("\"web_pub_sub\":\"embedded\"", health, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -129,7 +129,7 @@ public sealed class EventDeliveryTests : IDisposable
         using var log = new DeliveredEventLog();
         using var delivery = new EventDelivery(_sink.Object, _api.Object, log, new RecentEvents(), status, NullLogger<EventDelivery>.Instance);
         _api.SetupSequence(a => a.ReceiveBacklogAsync(It.IsAny<int>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new BacklogBatch([EventTranslatorTests.Event("e1", receipt: "r1")], [new DeadLetterNotice("e0", "generic", 6, "dl-ops")]))
+            .ReturnsAsync(new BacklogBatch([EventTranslatorTests.Event("e1", receipt: "r1")], [new DeadLetteredEvent("e0", "generic", 6, "dl-ops")]))
             .ReturnsAsync(BacklogBatch.Empty);
 
         Assert.Equal(1, await delivery.DrainBacklogAsync(default));

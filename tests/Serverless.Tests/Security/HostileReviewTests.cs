@@ -14,8 +14,11 @@ using Serverless.Testing;
 
 namespace Serverless.Tests.Security;
 
-/// <summary>Each defect a hostile review reproduced, tried again the way the attacker did.</summary>
-public sealed class HostileReviewTests
+/// <summary>
+/// Each defect a hostile review reproduced, tried again the way the attacker did: on one shared app of the
+/// local default where the attack needs nothing else, on an app of its own where it needs other settings.
+/// </summary>
+public sealed class HostileReviewTests(LocalDefaultApp local) : IClassFixture<LocalDefaultApp>
 {
     private const string Foreign = "http://evil.example.invalid";
 
@@ -66,8 +69,8 @@ public sealed class HostileReviewTests
     [Fact]
     public async Task Tokens_signed_with_the_formerly_published_key_open_nothing()
     {
-        await using var app = await RunningFunctionsApp.StartAsync();
-        using var http = app.CreateClient();
+        var app = local.App;
+        var http = local.Http;
         var key = app.Services.GetRequiredService<EmbeddedAccessKey>().Value;
         Assert.NotEqual(DevelopmentSecrets.FormerWebPubSubAccessKey, key);
 
@@ -98,8 +101,8 @@ public sealed class HostileReviewTests
     [Fact]
     public async Task A_web_page_cannot_open_the_embedded_websocket_or_post_a_webhook_on_the_local_default()
     {
-        await using var app = await RunningFunctionsApp.StartAsync();
-        using var http = app.CreateClient();
+        var app = local.App;
+        var http = local.Http;
         var key = app.Services.GetRequiredService<EmbeddedAccessKey>().Value;
         var clientUrl = $"{app.BaseUrl.GetLeftPart(UriPartial.Authority)}/client/hubs/channels";
         var token = HmacJwt.Create(Claims(clientUrl, "ops"), key);
@@ -110,18 +113,18 @@ public sealed class HostileReviewTests
             fromPage.ConnectAsync(new Uri($"ws://{app.BaseUrl.Authority}/client/hubs/channels?access_token={token}"), CancellationToken.None));
         Assert.Contains("403", refused.Message, StringComparison.Ordinal);
 
-        using var webhook = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/generic/ops") { Content = new StringContent("""{"title":"from a page"}""", Encoding.UTF8, "text/plain") };
+        using var webhook = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/generic/page-ops") { Content = new StringContent("""{"title":"from a page"}""", Encoding.UTF8, "text/plain") };
         webhook.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "dev-webhook-token");
         webhook.Headers.Add("Origin", Foreign);
         Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(webhook)).StatusCode);
-        Assert.Equal(0, app.Services.GetRequiredService<EmbeddedEventInbox>().Count("ops"));
+        Assert.Equal(0, app.Services.GetRequiredService<EmbeddedEventInbox>().Count("page-ops"));
 
         // Without an Origin (curl, a relay, a SaaS sender), or from the app's own origin, nothing changes.
         using var sameOrigin = new ClientWebSocket();
         sameOrigin.Options.SetRequestHeader("Origin", app.BaseUrl.GetLeftPart(UriPartial.Authority));
         await sameOrigin.ConnectAsync(new Uri($"ws://{app.BaseUrl.Authority}/client/hubs/channels?access_token={token}"), CancellationToken.None);
         Assert.Equal(WebSocketState.Open, sameOrigin.State);
-        using var plain = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/generic/ops") { Content = new StringContent("""{"title":"from curl"}""", Encoding.UTF8, "application/json") };
+        using var plain = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/generic/page-ops") { Content = new StringContent("""{"title":"from curl"}""", Encoding.UTF8, "application/json") };
         plain.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "dev-webhook-token");
         Assert.Equal(HttpStatusCode.Accepted, (await http.SendAsync(plain)).StatusCode);
     }
@@ -184,8 +187,8 @@ public sealed class HostileReviewTests
     [Fact]
     public async Task A_rebound_host_name_is_refused_on_the_local_default_and_AllowedHosts_can_name_a_tunnel()
     {
-        await using var app = await RunningFunctionsApp.StartAsync();
-        using var http = app.CreateClient();
+        var app = local.App;
+        var http = local.Http;
 
         // DNS rebinding: the page's own name now points at 127.0.0.1, so its requests are "same origin".
         using var rebound = new HttpRequestMessage(HttpMethod.Get, "/api/relay/events/abc?channel=ops");
@@ -193,9 +196,9 @@ public sealed class HostileReviewTests
         rebound.Headers.Authorization = new AuthenticationHeaderValue("Bearer", DevelopmentSecrets.RelayToken);
         Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(rebound)).StatusCode);
 
-        using var local = new HttpRequestMessage(HttpMethod.Get, "/api/health");
-        local.Headers.Host = $"localhost:{app.BaseUrl.Port}";
-        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(local)).StatusCode);
+        using var byName = new HttpRequestMessage(HttpMethod.Get, "/api/health");
+        byName.Headers.Host = $"localhost:{app.BaseUrl.Port}";
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(byName)).StatusCode);
 
         await using var tunnelled = await RunningFunctionsApp.StartAsync(new Dictionary<string, string?> { ["AllowedHosts"] = "localhost;127.0.0.1;my-tunnel.example.invalid" });
         using var tunnelHttp = tunnelled.CreateClient();

@@ -1,8 +1,6 @@
-using System.Text.Json.Serialization;
-
-namespace Serverless.Functions.Telegram;
+namespace Serverless.Contracts;
 
 /// <summary>What a relay may declare: Telegram on, and whether a paired chat can answer permission requests.</summary>
 public sealed record CapabilitiesResponse(
     bool Telegram,
-    [property: JsonPropertyName("permission_relay")] bool PermissionRelay);
+    bool PermissionRelay);

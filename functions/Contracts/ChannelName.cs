@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Serverless.Functions.Events;
+namespace Serverless.Contracts;
 
 /// <summary>Channel names: <c>[a-z0-9-]{1,40}</c>, safe in a URL, a queue name and a group name.</summary>
 public static partial class ChannelName

@@ -1,0 +1,3 @@
+namespace Serverless.Contracts;
+
+public sealed record PermissionResponse(int Chats);
