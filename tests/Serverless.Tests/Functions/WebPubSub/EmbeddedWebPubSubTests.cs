@@ -1,0 +1,264 @@
+using System.Buffers.Text;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Functions.WebPubSub;
+using Serverless.Functions.WebPubSub.Embedded;
+using Serverless.Testing;
+
+namespace Serverless.Tests.Functions.WebPubSub;
+
+/// <summary>The embedded endpoint against the published protocol: the same client and publisher code as with Azure.</summary>
+public sealed class EmbeddedWebPubSubTests : IAsyncLifetime
+{
+    private RunningFunctionsApp _app = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await RunningFunctionsApp.StartAsync();
+        _client = _app.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    private string Key => _app.Services.GetRequiredService<EmbeddedAccessKey>().Value;
+
+    private WebPubSubService Publisher(string? key = null) =>
+        new(WebPubSubConnection.WithAccessKey(() => _app.BaseUrl, "channels", key ?? Key), TimeProvider.System);
+
+    private async Task<HttpResponseMessage> NegotiateAsync(string? channel, string? token = "dev-relay-token")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/relay/negotiate{(channel is null ? "" : "?channel=" + channel)}", UriKind.Relative));
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await _client.SendAsync(request);
+    }
+
+    private async Task<Uri> AccessUrlAsync(string channel)
+    {
+        using var response = await NegotiateAsync(channel);
+        response.EnsureSuccessStatusCode();
+        return new Uri((string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["url"]!);
+    }
+
+    private static async Task<ClientWebSocket> ConnectAsync(Uri url)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol(EmbeddedWebPubSubEndpoints.ReliableJsonProtocol);
+        await socket.ConnectAsync(url, CancellationToken.None);
+        return socket;
+    }
+
+    private static async Task<JsonObject> ReceiveAsync(WebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer, timeout.Token);
+            message.Write(buffer, 0, result.Count);
+        }
+        while (!result.EndOfMessage);
+
+        return (JsonObject)JsonNode.Parse(message.ToArray())!;
+    }
+
+    private static Task SendAsync(WebSocket socket, string json) =>
+        socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    private static BinaryData Json(int n) => BinaryData.FromString($$"""{"n":{{n}}}""");
+
+    [Fact]
+    public async Task Negotiate_needs_the_relay_token_and_a_valid_channel()
+    {
+        using (var response = await NegotiateAsync("ops", token: null))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        using (var response = await NegotiateAsync("ops", token: "dev-webhook-token"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        using (var response = await NegotiateAsync(null))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+
+        using (var response = await NegotiateAsync("Not_Valid"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task The_client_access_token_joins_only_the_callers_channel_and_grants_no_roles()
+    {
+        var url = await AccessUrlAsync("ops");
+
+        Assert.Equal("ws", url.Scheme);
+        Assert.Equal("/client/hubs/channels", url.AbsolutePath);
+        var token = Uri.UnescapeDataString(url.Query["?access_token=".Length..]);
+        var claims = JsonNode.Parse(Base64Url.DecodeFromChars(token.Split('.')[1]))!.AsObject();
+        Assert.Equal("relay-ops", (string?)claims["sub"]);
+        Assert.Equal(["ops"], claims["webpubsub.group"]!.AsArray().Select(g => (string?)g));
+        Assert.Null(claims["role"]);
+        Assert.Equal($"http://{url.Authority}/client/hubs/channels", (string?)claims["aud"]);
+    }
+
+    [Fact]
+    public async Task A_group_send_reaches_the_groups_reliable_clients_with_sequence_ids()
+    {
+        using var ops = await ConnectAsync(await AccessUrlAsync("ops"));
+        using var other = await ConnectAsync(await AccessUrlAsync("other"));
+        var connected = await ReceiveAsync(ops);
+        await ReceiveAsync(other);
+
+        Assert.Equal("system", (string?)connected["type"]);
+        Assert.Equal("connected", (string?)connected["event"]);
+        Assert.Equal("relay-ops", (string?)connected["userId"]);
+        Assert.False(string.IsNullOrEmpty((string?)connected["connectionId"]));
+        Assert.False(string.IsNullOrEmpty((string?)connected["reconnectionToken"]));
+
+        await Publisher().SendToGroupAsync("ops", Json(1), CancellationToken.None);
+        var message = await ReceiveAsync(ops);
+
+        Assert.Equal(1UL, message["sequenceId"]!.GetValue<ulong>());
+        Assert.Equal("message", (string?)message["type"]);
+        Assert.Equal("group", (string?)message["from"]);
+        Assert.Equal("ops", (string?)message["group"]);
+        Assert.Equal("json", (string?)message["dataType"]);
+        Assert.Equal(1, (int)message["data"]!["n"]!);
+
+        // The other group's client gets nothing: the next frame it sees is the one sent to its own group.
+        await Publisher().SendToGroupAsync("other", Json(2), CancellationToken.None);
+        Assert.Equal(2, (int)(await ReceiveAsync(other))["data"]!["n"]!);
+    }
+
+    [Fact]
+    public async Task A_client_may_not_join_or_send_to_a_group_without_a_role()
+    {
+        using var ops = await ConnectAsync(await AccessUrlAsync("ops"));
+        await ReceiveAsync(ops);
+
+        await SendAsync(ops, """{"type":"joinGroup","group":"secret","ackId":7}""");
+        var ack = await ReceiveAsync(ops);
+
+        Assert.Equal("ack", (string?)ack["type"]);
+        Assert.Equal(7, (int)ack["ackId"]!);
+        Assert.False((bool)ack["success"]!);
+        Assert.Equal("Forbidden", (string?)ack["error"]!["name"]);
+    }
+
+    [Fact]
+    public async Task Malformed_frames_get_an_error_ack_or_are_ignored_and_the_session_lives_on()
+    {
+        using var ops = await ConnectAsync(await AccessUrlAsync("ops"));
+        await ReceiveAsync(ops);
+
+        await SendAsync(ops, """{"type":5,"ackId":1}""");
+        var ack = await ReceiveAsync(ops);
+        Assert.Equal(1, (int)ack["ackId"]!);
+        Assert.False((bool)ack["success"]!);
+
+        await SendAsync(ops, """{"type":"joinGroup","group":"ops","ackId":-1}""");
+        await SendAsync(ops, """{"type":"sequenceAck","sequenceId":-5}""");
+        await SendAsync(ops, """{"type":"sendToGroup","group":7,"ackId":"x","dataType":[],"data":{}}""");
+        await SendAsync(ops, """{"type":"joinGroup","group":"ops","group":"other","ackId":3}""");
+        await SendAsync(ops, "not json at all");
+        await SendAsync(ops, """{"type":"joinGroup","group":"secret","ackId":2}""");
+
+        var last = await ReceiveAsync(ops);
+        Assert.Equal(2, (int)last["ackId"]!);
+        Assert.Equal(WebSocketState.Open, ops.State);
+    }
+
+    [Fact]
+    public async Task A_forged_access_token_is_refused_at_the_handshake()
+    {
+        var url = await AccessUrlAsync("ops");
+        var forged = new UriBuilder(url) { Query = "access_token=" + url.Query[^10..] }.Uri;
+
+        var ex = await Assert.ThrowsAsync<WebSocketException>(() => ConnectAsync(forged));
+        Assert.Contains("401", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_send_signed_with_another_key_is_401()
+    {
+        var ex = await Assert.ThrowsAsync<WebPubSubRequestFailedException>(
+            () => Publisher("some-other-key").SendToGroupAsync("ops", Json(1), CancellationToken.None));
+
+        Assert.Equal(401, ex.Status);
+    }
+
+    [Fact]
+    public async Task A_reconnect_with_the_session_replays_exactly_the_unacknowledged_messages_in_order()
+    {
+        var url = await AccessUrlAsync("ops");
+        var first = await ConnectAsync(url);
+        var connected = await ReceiveAsync(first);
+        var publisher = Publisher();
+        await publisher.SendToGroupAsync("ops", Json(1), CancellationToken.None);
+        await publisher.SendToGroupAsync("ops", Json(2), CancellationToken.None);
+        Assert.Equal(1UL, (await ReceiveAsync(first))["sequenceId"]!.GetValue<ulong>());
+        await SendAsync(first, """{"type":"sequenceAck","sequenceId":1}""");
+        Assert.Equal(2UL, (await ReceiveAsync(first))["sequenceId"]!.GetValue<ulong>());
+        var hub = _app.Services.GetRequiredService<EmbeddedWebPubSubHub>();
+        var session = hub.Resume("channels", (string)connected["connectionId"]!, (string)connected["reconnectionToken"]!)!;
+        for (var i = 0; i < 100 && session.BufferedCount != 1; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(1, session.BufferedCount);
+
+        // The server drops the socket before message 2 is acknowledged; message 3 is sent while disconnected.
+        hub.AbortSockets("channels", "ops");
+        await Task.Delay(200);
+        first.Dispose();
+        await publisher.SendToGroupAsync("ops", Json(3), CancellationToken.None);
+
+        var reconnectUrl = new UriBuilder(url)
+        {
+            Query = $"awps_connection_id={Uri.EscapeDataString((string)connected["connectionId"]!)}&awps_reconnection_token={Uri.EscapeDataString((string)connected["reconnectionToken"]!)}",
+        }.Uri;
+        using var second = await ConnectAsync(reconnectUrl);
+        var reconnected = await ReceiveAsync(second);
+
+        Assert.Equal((string?)connected["connectionId"], (string?)reconnected["connectionId"]);
+        var replay2 = await ReceiveAsync(second);
+        var replay3 = await ReceiveAsync(second);
+        Assert.Equal((2UL, 2), (replay2["sequenceId"]!.GetValue<ulong>(), (int)replay2["data"]!["n"]!));
+        Assert.Equal((3UL, 3), (replay3["sequenceId"]!.GetValue<ulong>(), (int)replay3["data"]!["n"]!));
+    }
+
+    [Fact]
+    public async Task A_reconnect_to_an_unknown_session_is_closed_with_1008()
+    {
+        var url = await AccessUrlAsync("ops");
+        var reconnectUrl = new UriBuilder(url) { Query = "awps_connection_id=nope&awps_reconnection_token=nope" }.Uri;
+        using var socket = await ConnectAsync(reconnectUrl);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        var result = await socket.ReceiveAsync(new byte[1024], timeout.Token);
+
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, result.CloseStatus);
+    }
+}

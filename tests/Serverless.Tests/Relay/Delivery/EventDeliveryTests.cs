@@ -1,0 +1,139 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
+using Serverless.Relay.Channel;
+using Serverless.Relay.Connection;
+using Serverless.Relay.Delivery;
+
+namespace Serverless.Tests.Relay.Delivery;
+
+public sealed class EventDeliveryTests : IDisposable
+{
+    private readonly Mock<IChannelSink> _sink = new();
+    private readonly Mock<IRelayApi> _api = new();
+    private readonly List<string> _calls = [];
+    private readonly DeliveredEventLog _log = new();
+    private readonly EventDelivery _delivery;
+
+    public EventDeliveryTests()
+    {
+        _sink.Setup(s => s.SendAsync(It.IsAny<ChannelNotification>(), It.IsAny<CancellationToken>()))
+            .Callback<ChannelNotification, CancellationToken>((n, _) => _calls.Add("notify " + n.Meta["event_id"]))
+            .Returns(Task.CompletedTask);
+        _api.Setup(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
+            .Callback<IReadOnlyList<string>, CancellationToken>((r, _) => _calls.Add("ack " + string.Join(",", r)))
+            .Returns(Task.CompletedTask);
+        _api.Setup(a => a.ReleaseAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
+            .Callback<IReadOnlyList<string>, CancellationToken>((r, _) => _calls.Add("release " + string.Join(",", r)))
+            .Returns(Task.CompletedTask);
+        _delivery = new EventDelivery(_sink.Object, _api.Object, _log, new RecentEvents(), new RelayStatus(TimeProvider.System), NullLogger<EventDelivery>.Instance);
+    }
+
+    public void Dispose()
+    {
+        _delivery.Dispose();
+        _log.Dispose();
+    }
+
+    [Fact]
+    public async Task Acknowledges_only_after_the_notification_is_written()
+    {
+        await _delivery.DeliverAsync(EventTranslatorTests.Event("e1", receipt: "m1:r1"), default);
+
+        Assert.Equal(["notify e1", "ack m1:r1"], _calls);
+    }
+
+    [Fact]
+    public async Task An_event_that_comes_again_is_acknowledged_but_not_shown_twice()
+    {
+        await _delivery.DeliverAsync(EventTranslatorTests.Event("e1", receipt: "m1:r1"), default);
+        await _delivery.DeliverAsync(EventTranslatorTests.Event("e1", receipt: "m1:r2"), default);
+
+        Assert.Equal(["notify e1", "ack m1:r1", "ack m1:r2"], _calls);
+    }
+
+    [Fact]
+    public async Task A_failed_notification_is_not_acknowledged()
+    {
+        _sink.Setup(s => s.SendAsync(It.IsAny<ChannelNotification>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new IOException("stdout closed"));
+
+        await Assert.ThrowsAsync<IOException>(() => _delivery.DeliverAsync(EventTranslatorTests.Event("e1"), default));
+
+        _api.Verify(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task An_event_taken_but_not_shown_is_released_at_once()
+    {
+        _sink.Setup(s => s.SendAsync(It.IsAny<ChannelNotification>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new IOException("stdout closed"));
+
+        await Assert.ThrowsAsync<IOException>(() => _delivery.DeliverAsync(EventTranslatorTests.Event("e1", receipt: "m1:r1"), default));
+
+        Assert.Equal(["release m1:r1"], _calls);
+    }
+
+    [Fact]
+    public async Task A_drain_cut_short_acknowledges_what_was_shown_and_releases_the_rest()
+    {
+        _sink.Setup(s => s.SendAsync(It.Is<ChannelNotification>(n => n.Meta["event_id"] == "e2"), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new OperationCanceledException("the session ended"));
+        _api.SetupSequence(a => a.ReceiveBacklogAsync(It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new BacklogBatch(
+                [EventTranslatorTests.Event("e1", receipt: "r1"), EventTranslatorTests.Event("e2", receipt: "r2"), EventTranslatorTests.Event("e3", receipt: "r3")], []));
+
+        await Assert.ThrowsAsync<OperationCanceledException>(() => _delivery.DrainBacklogAsync(default));
+
+        Assert.Equal(["notify e1", "release r2,r3", "ack r1"], _calls);
+    }
+
+    [Fact]
+    public async Task A_failed_release_is_not_fatal_and_the_original_failure_surfaces()
+    {
+        _sink.Setup(s => s.SendAsync(It.IsAny<ChannelNotification>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new IOException("stdout closed"));
+        _api.Setup(a => a.ReleaseAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RelayApiException("app down"));
+
+        await Assert.ThrowsAsync<IOException>(() => _delivery.DeliverAsync(EventTranslatorTests.Event("e1"), default));
+    }
+
+    [Fact]
+    public async Task A_failed_acknowledgement_is_not_fatal()
+    {
+        _api.Setup(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RelayApiException("down"));
+
+        await _delivery.DeliverAsync(EventTranslatorTests.Event("e1"), default);
+
+        _sink.Verify(s => s.SendAsync(It.IsAny<ChannelNotification>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Draining_delivers_the_backlog_in_order_and_acknowledges_each_batch()
+    {
+        _api.SetupSequence(a => a.ReceiveBacklogAsync(It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new BacklogBatch([EventTranslatorTests.Event("e1", receipt: "r1"), EventTranslatorTests.Event("e2", receipt: "r2")], []))
+            .ReturnsAsync(BacklogBatch.Empty);
+
+        var count = await _delivery.DrainBacklogAsync(default);
+
+        Assert.Equal(2, count);
+        Assert.Equal(["notify e1", "notify e2", "ack r1,r2"], _calls);
+    }
+
+    [Fact]
+    public async Task Dead_lettered_events_are_counted_and_do_not_stop_the_drain()
+    {
+        var status = new RelayStatus(TimeProvider.System);
+        using var log = new DeliveredEventLog();
+        using var delivery = new EventDelivery(_sink.Object, _api.Object, log, new RecentEvents(), status, NullLogger<EventDelivery>.Instance);
+        _api.SetupSequence(a => a.ReceiveBacklogAsync(It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new BacklogBatch([EventTranslatorTests.Event("e1", receipt: "r1")], [new DeadLetteredEvent("e0", "generic", 6, "dl-ops")]))
+            .ReturnsAsync(BacklogBatch.Empty);
+
+        Assert.Equal(1, await delivery.DrainBacklogAsync(default));
+        Assert.Equal(1, status.Snapshot().DeadLettered);
+        Assert.Equal(1, status.Snapshot().Delivered);
+    }
+}
