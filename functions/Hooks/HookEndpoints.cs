@@ -67,19 +67,19 @@ public static partial class HookEndpoints
             case SourceOutcome.Invalid invalid:
                 return TypedResults.Problem(invalid.Reason, statusCode: StatusCodes.Status400BadRequest);
             case SourceOutcome.Ignored ignored:
-                return TypedResults.Ok(new IgnoredBody("ignored", ignored.Reason));
+                return TypedResults.Ok(new IgnoredBody(DeliveryOutcome.Ignored, ignored.Reason));
             case SourceOutcome.Accepted accepted:
                 var draft = accepted.Draft;
                 if (filters.Value.GetValueOrDefault(channel)?.Reject(source, draft) is { } reason)
                 {
-                    return TypedResults.Ok(new IgnoredBody("filtered", reason));
+                    return TypedResults.Ok(new IgnoredBody(DeliveryOutcome.Filtered, reason));
                 }
 
                 // A storage failure is a 503 (ServiceFailureFilter): nothing was accepted and the sender retries.
                 var key = draft.DeliveryId ?? draft.ContentKey;
                 if (key is not null && await deliveries.SeenAsync(source, channel, key, cancellationToken))
                 {
-                    return TypedResults.Ok(new IgnoredBody("duplicate", "this delivery was already accepted"));
+                    return TypedResults.Ok(new IgnoredBody(DeliveryOutcome.Duplicate, "this delivery was already accepted"));
                 }
 
                 var stored = await ingress.AcceptAsync(source, channel, draft, cancellationToken);

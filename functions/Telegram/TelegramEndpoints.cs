@@ -61,12 +61,12 @@ public static partial class TelegramEndpoints
         // A storage failure is a 503 (ServiceFailureFilter) and Telegram retries the update, so nothing is lost.
         if (await deliveries.SeenAsync("telegram", "updates", updateId, cancellationToken))
         {
-            return TypedResults.Ok(new IgnoredBody("duplicate", $"update {updateId} was already handled"));
+            return TypedResults.Ok(new IgnoredBody(DeliveryOutcome.Duplicate, $"update {updateId} was already handled"));
         }
 
         var outcome = await handler.HandleAsync(update, cancellationToken);
         await deliveries.RecordAsync("telegram", "updates", updateId, TimeSpan.FromDays(1), cancellationToken);
-        return TypedResults.Ok(new IgnoredBody("handled", outcome));
+        return TypedResults.Ok(new IgnoredBody(DeliveryOutcome.Handled, outcome));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a Telegram webhook call with a missing or wrong secret token")]
