@@ -2,20 +2,22 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Publishing;
 
 namespace Serverless.Functions.WebPubSub.Embedded;
 
 public static class EmbeddedWebPubSubServices
 {
     /// <summary>
-    /// The local default's own Web PubSub endpoint: the app rings itself, at the address its server
-    /// listens on, with a key made for this process.
+    /// The local default's own Web PubSub endpoint, with a key made for this process: the app rings its hub
+    /// in-process, and hands relays (and any Web PubSub client) the address its server listens on.
     /// </summary>
     public static IServiceCollection AddEmbeddedWebPubSub(this IServiceCollection services)
     {
         services.AddSingleton<EmbeddedAccessKey>();
         services.AddSingleton<EmbeddedWebPubSubHub>();
         services.AddSingleton<EmbeddedClientSession>();
+        services.Replace(ServiceDescriptor.Singleton<IEventPublisher, EmbeddedEventPublisher>());
         services.Replace(ServiceDescriptor.Singleton(sp => WebPubSubConnection.WithAccessKey(
             () => OwnAddress(sp.GetRequiredService<IServer>()),
             sp.GetRequiredService<IOptions<WebPubSubOptions>>().Value.Hub,

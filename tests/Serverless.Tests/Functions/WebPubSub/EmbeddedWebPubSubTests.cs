@@ -6,6 +6,8 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.Functions.Events;
+using Serverless.Functions.Publishing;
 using Serverless.Functions.WebPubSub;
 using Serverless.Functions.WebPubSub.Embedded;
 using Serverless.Testing;
@@ -148,6 +150,60 @@ public sealed class EmbeddedWebPubSubTests : IAsyncLifetime
         // The other group's client gets nothing: the next frame it sees is the one sent to its own group.
         await Publisher().SendToGroupAsync("other", Json(2), CancellationToken.None);
         Assert.Equal(2, (int)(await ReceiveAsync(other))["data"]!["n"]!);
+    }
+
+    private static ChannelEvent Event(int n) => new()
+    {
+        Id = $"event{n}",
+        Source = "/hooks/generic",
+        Type = "dev.serverless.webhook",
+        Time = DateTimeOffset.UnixEpoch.AddSeconds(n),
+        Channel = "ring",
+        Kind = "generic",
+        EventType = "webhook",
+        Trust = "third-party",
+        Summary = $"event {n} <b>&amp;</b> \u2028 ü",
+    };
+
+    [Fact]
+    public async Task The_in_process_ring_delivers_the_same_frames_in_order_as_the_rest_path()
+    {
+        var ring = _app.Services.GetRequiredService<IEventPublisher>();
+        Assert.IsType<EmbeddedEventPublisher>(ring);
+        var rest = new WebPubSubEventPublisher(Publisher());
+        using var relay = await ConnectAsync(await AccessUrlAsync("ring"));
+        await ReceiveAsync(relay);
+
+        // Alternating, so an order kept by one path only would show.
+        for (var n = 1; n <= 6; n++)
+        {
+            await (n % 2 == 0 ? rest : ring).PublishAsync(Event(n), $"receipt-{n}", CancellationToken.None);
+        }
+
+        var frames = new List<JsonObject>();
+        for (var n = 1; n <= 6; n++)
+        {
+            frames.Add(await ReceiveAsync(relay));
+        }
+
+        Assert.Equal([1UL, 2UL, 3UL, 4UL, 5UL, 6UL], frames.Select(f => f["sequenceId"]!.GetValue<ulong>()));
+        Assert.Equal(["event1", "event2", "event3", "event4", "event5", "event6"], frames.Select(f => (string?)f["data"]!["event"]!["id"]));
+        var byRing = frames[0].DeepClone().AsObject();
+        var byRest = frames[1].DeepClone().AsObject();
+        foreach (var frame in new[] { byRing, byRest })
+        {
+            frame.Remove("sequenceId");
+            frame["data"]!["event"]!.AsObject().Remove("id");
+            frame["data"]!["event"]!.AsObject().Remove("time");
+            frame["data"]!["event"]!.AsObject().Remove("summary");
+            frame["data"]!.AsObject().Remove("receipt");
+        }
+
+        // Apart from what differs by event, a frame is the same whichever path rang it.
+        Assert.Equal(byRest.ToJsonString(), byRing.ToJsonString());
+        Assert.Equal("event 1 <b>&amp;</b> \u2028 ü", (string?)frames[0]["data"]!["event"]!["summary"]);
+        Assert.Equal("event 2 <b>&amp;</b> \u2028 ü", (string?)frames[1]["data"]!["event"]!["summary"]);
+        Assert.Equal("receipt-2", (string?)frames[1]["data"]!["receipt"]);
     }
 
     [Fact]
