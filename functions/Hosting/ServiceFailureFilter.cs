@@ -11,6 +11,9 @@ namespace Serverless.Functions.Hosting;
 /// </summary>
 public sealed partial class ServiceFailureFilter(ILogger<ServiceFailureFilter> logger) : IEndpointFilter
 {
+    /// <summary>When to try again after a 503: soon, as storage outages and a full local inbox are usually short.</summary>
+    private const string RetryAfterSeconds = "5";
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -22,12 +25,19 @@ public sealed partial class ServiceFailureFilter(ILogger<ServiceFailureFilter> l
         catch (Exception ex) when (Answer(ex, context.HttpContext.RequestAborted) is { } answer)
         {
             LogFailed(ex, context.HttpContext.Request.Path, answer.Status);
+            if (answer.Status == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+            }
+
             return TypedResults.Problem(answer.Detail, statusCode: answer.Status);
         }
     }
 
     private static (int Status, string Detail)? Answer(Exception exception, CancellationToken requestAborted) => exception switch
     {
+        InboxFullException full =>
+            (StatusCodes.Status503ServiceUnavailable, full.Message),
         InboxUnavailableException or Azure.RequestFailedException =>
             (StatusCodes.Status503ServiceUnavailable, "Storage is unavailable, so nothing was stored or changed; retry later."),
         TelegramApiException telegram =>

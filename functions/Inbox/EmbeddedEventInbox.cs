@@ -7,39 +7,48 @@ namespace Serverless.Functions.Inbox;
 /// <summary>
 /// The local default's inbox: the semantics of the Storage Queue inbox (arrival order, visibility
 /// timeout, delete by receipt, dead-lettering, large payloads kept aside) in memory. Not durable
-/// across restarts, which start-up says.
+/// across restarts, which start-up says. Bounded by <see cref="InboxOptions.MaxEmbeddedEvents"/> and
+/// <see cref="InboxOptions.MaxEmbeddedBytes"/>; every operation costs the same whatever the backlog (no
+/// scan of a queue per receive or acknowledgement), and an acknowledged event's payload is freed.
 /// </summary>
 public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<InboxOptions> options) : IEventInbox
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, List<Entry>> _queues = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ChannelQueue> _queues = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ChannelEvent> _payloads = new(StringComparer.Ordinal);
+    private long _sequence;
+    private int _events;
+    private long _bytes;
 
     public Task<string> StoreAsync(ChannelEvent channelEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channelEvent);
-        var queued = channelEvent;
-        if (LargePayloads.Serialize(channelEvent).Length > options.Value.MaxInlineBytes)
-        {
-            queued = LargePayloads.WithoutPayload(channelEvent);
-        }
-
-        var entry = new Entry(queued, NewId())
-        {
-            PopReceipt = NewId(),
-            VisibleAt = timeProvider.GetUtcNow(),
-        };
+        var size = LargePayloads.Serialize(channelEvent).Length;
+        var queued = size > options.Value.MaxInlineBytes ? LargePayloads.WithoutPayload(channelEvent) : channelEvent;
         lock (_gate)
         {
-            if (!ReferenceEquals(queued, channelEvent))
+            if (_events >= options.Value.MaxEmbeddedEvents || _bytes + size > options.Value.MaxEmbeddedBytes)
             {
-                _payloads[PayloadKey(channelEvent.Channel, channelEvent.Id)] = channelEvent;
+                throw new InboxFullException(
+                    $"The in-memory inbox is full ({_events} events, {_bytes / (1024 * 1024)} MiB): nothing was stored. Connect a relay to drain it, or set Storage:ConnectionString for a durable inbox.");
             }
 
-            Queue(QueueNames.ForChannel(channelEvent.Channel)).Add(entry);
-        }
+            var entry = new Entry(queued, NewId(), ++_sequence, size)
+            {
+                PopReceipt = NewId(),
+                VisibleAt = timeProvider.GetUtcNow(),
+                PayloadKey = ReferenceEquals(queued, channelEvent) ? null : PayloadKey(channelEvent.Channel, channelEvent.Id),
+            };
+            if (entry.PayloadKey is { } key)
+            {
+                _payloads[key] = channelEvent;
+            }
 
-        return Task.FromResult(Receipt(entry));
+            Queue(channelEvent.Channel).Add(entry);
+            _events++;
+            _bytes += size;
+            return Task.FromResult(Receipt(entry));
+        }
     }
 
     public Task<InboxBatch> ReceiveAsync(string channel, int maxEvents, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
@@ -49,31 +58,20 @@ public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<Inbox
         var deadLettered = new List<DeadLetteredEvent>();
         lock (_gate)
         {
-            var queue = Queue(QueueNames.ForChannel(channel));
-            foreach (var entry in queue.ToList())
+            var queue = Queue(channel);
+            queue.RevealDue(now);
+            while (items.Count < maxEvents && queue.TakeOldestVisible() is { } entry)
             {
-                if (items.Count >= maxEvents)
+                entry.DequeueCount++;
+                if (entry.DequeueCount > options.Value.MaxDeliveryAttempts)
                 {
-                    break;
-                }
-
-                if (entry.VisibleAt > now)
-                {
+                    queue.DeadLetter(entry);
+                    deadLettered.Add(new DeadLetteredEvent(entry.Event.Id, entry.Event.Kind, entry.DequeueCount, QueueNames.DeadLetterFor(channel)));
                     continue;
                 }
 
                 entry.PopReceipt = NewId();
-                entry.VisibleAt = now + visibilityTimeout;
-                entry.DequeueCount++;
-                if (entry.DequeueCount > options.Value.MaxDeliveryAttempts)
-                {
-                    queue.Remove(entry);
-                    var deadLetterName = QueueNames.DeadLetterFor(channel);
-                    Queue(deadLetterName).Add(entry);
-                    deadLettered.Add(new DeadLetteredEvent(entry.Event.Id, entry.Event.Kind, entry.DequeueCount, deadLetterName));
-                    continue;
-                }
-
+                queue.Hide(entry, now + visibilityTimeout);
                 items.Add(new InboxItem(entry.Event, Receipt(entry), entry.DequeueCount));
             }
         }
@@ -82,14 +80,23 @@ public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<Inbox
     }
 
     public Task<bool> AcknowledgeAsync(string channel, string receipt, CancellationToken cancellationToken) =>
-        Task.FromResult(WithReceipt(channel, receipt, (queue, entry) => queue.Remove(entry)));
+        Task.FromResult(WithReceipt(channel, receipt, (queue, entry) =>
+        {
+            queue.Remove(entry);
+            _events--;
+            _bytes -= entry.Size;
+            if (entry.PayloadKey is { } key)
+            {
+                _payloads.Remove(key);
+            }
+        }));
 
     public Task<bool> ReleaseAsync(string channel, string receipt, CancellationToken cancellationToken) =>
-        Task.FromResult(WithReceipt(channel, receipt, (_, entry) =>
+        Task.FromResult(WithReceipt(channel, receipt, (queue, entry) =>
         {
             // A new pop receipt, as the service gives on Update Message: the old one no longer acknowledges.
             entry.PopReceipt = NewId();
-            entry.VisibleAt = timeProvider.GetUtcNow();
+            queue.Reveal(entry);
         }));
 
     public Task<ChannelEvent?> GetPayloadAsync(string channel, string eventId, CancellationToken cancellationToken)
@@ -101,29 +108,33 @@ public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<Inbox
     }
 
     /// <summary>Events waiting in the channel's queue (dead-lettered ones not included).</summary>
-    public int Count(string channel) => CountQueue(QueueNames.ForChannel(channel));
-
-    public int CountDeadLettered(string channel) => CountQueue(QueueNames.DeadLetterFor(channel));
-
-    private int CountQueue(string name)
+    public int Count(string channel)
     {
         lock (_gate)
         {
-            return _queues.TryGetValue(name, out var queue) ? queue.Count : 0;
+            return _queues.TryGetValue(channel, out var queue) ? queue.Count : 0;
         }
     }
 
-    private List<Entry> Queue(string name)
+    public int CountDeadLettered(string channel)
     {
-        if (!_queues.TryGetValue(name, out var queue))
+        lock (_gate)
         {
-            _queues[name] = queue = [];
+            return _queues.TryGetValue(channel, out var queue) ? queue.DeadLetteredCount : 0;
+        }
+    }
+
+    private ChannelQueue Queue(string channel)
+    {
+        if (!_queues.TryGetValue(channel, out var queue))
+        {
+            _queues[channel] = queue = new ChannelQueue();
         }
 
         return queue;
     }
 
-    private bool WithReceipt(string channel, string receipt, Action<List<Entry>, Entry> apply)
+    private bool WithReceipt(string channel, string receipt, Action<ChannelQueue, Entry> apply)
     {
         ArgumentNullException.ThrowIfNull(receipt);
         if (!InboxReceipt.TryParse(receipt, out var messageId, out var popReceipt))
@@ -133,9 +144,7 @@ public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<Inbox
 
         lock (_gate)
         {
-            var queue = Queue(QueueNames.ForChannel(channel));
-            var entry = queue.Find(e => e.MessageId == messageId && e.PopReceipt == popReceipt);
-            if (entry is null)
+            if (!_queues.TryGetValue(channel, out var queue) || queue.Find(messageId) is not { } entry || entry.PopReceipt != popReceipt)
             {
                 return false;
             }
@@ -151,16 +160,100 @@ public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<Inbox
 
     private static string Receipt(Entry entry) => InboxReceipt.Create(entry.MessageId, entry.PopReceipt);
 
-    private sealed class Entry(ChannelEvent channelEvent, string messageId)
+    /// <summary>
+    /// One channel's queue: the visible events in arrival order, the hidden ones by the time they become
+    /// visible again, and every event by message id. A hidden event that was acknowledged or released
+    /// stays in the timetable until its time comes and is then skipped (its version moved on).
+    /// </summary>
+    private sealed class ChannelQueue
+    {
+        private readonly SortedSet<Entry> _visible = new(Comparer<Entry>.Create((a, b) => a.Sequence.CompareTo(b.Sequence)));
+        private readonly PriorityQueue<(Entry Entry, int Version), DateTimeOffset> _hidden = new();
+        private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
+
+        private readonly List<Entry> _deadLettered = [];
+
+        public int Count => _byId.Count;
+
+        /// <summary>Dead-lettered events stay (and count towards the bound), as they would in <c>dl-{channel}</c>.</summary>
+        public int DeadLetteredCount => _deadLettered.Count;
+
+        public void Add(Entry entry)
+        {
+            _byId[entry.MessageId] = entry;
+            _visible.Add(entry);
+        }
+
+        public Entry? Find(string messageId) => _byId.GetValueOrDefault(messageId);
+
+        public void RevealDue(DateTimeOffset now)
+        {
+            while (_hidden.TryPeek(out var item, out var visibleAt) && visibleAt <= now)
+            {
+                _hidden.Dequeue();
+                if (item.Version == item.Entry.Version && _byId.ContainsKey(item.Entry.MessageId))
+                {
+                    Reveal(item.Entry);
+                }
+            }
+        }
+
+        public Entry? TakeOldestVisible()
+        {
+            if (_visible.Min is not { } oldest)
+            {
+                return null;
+            }
+
+            _visible.Remove(oldest);
+            return oldest;
+        }
+
+        public void Hide(Entry entry, DateTimeOffset until)
+        {
+            entry.Version++;
+            entry.VisibleAt = until;
+            _hidden.Enqueue((entry, entry.Version), until);
+        }
+
+        public void Reveal(Entry entry)
+        {
+            entry.Version++;
+            _visible.Add(entry);
+        }
+
+        public void Remove(Entry entry)
+        {
+            entry.Version++;
+            _visible.Remove(entry);
+            _byId.Remove(entry.MessageId);
+        }
+
+        public void DeadLetter(Entry entry)
+        {
+            Remove(entry);
+            _deadLettered.Add(entry);
+        }
+    }
+
+    private sealed class Entry(ChannelEvent channelEvent, string messageId, long sequence, int size)
     {
         public ChannelEvent Event { get; } = channelEvent;
 
         public string MessageId { get; } = messageId;
+
+        public long Sequence { get; } = sequence;
+
+        public int Size { get; } = size;
+
+        public string? PayloadKey { get; init; }
 
         public required string PopReceipt { get; set; }
 
         public required DateTimeOffset VisibleAt { get; set; }
 
         public long DequeueCount { get; set; }
+
+        public int Version { get; set; }
     }
 }

@@ -1,7 +1,7 @@
 namespace Serverless.Functions.Inbox;
 
 /// <summary>The store could not take or give events; callers answer 503 and change nothing.</summary>
-public sealed class InboxUnavailableException : Exception
+public class InboxUnavailableException : Exception
 {
     public InboxUnavailableException()
     {

@@ -48,4 +48,31 @@ public class ServiceFailureFilterTests
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.DoesNotContain("a bug", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_full_in_memory_inbox_is_a_503_with_retry_after_that_says_what_to_do()
+    {
+        await using var app = await RunningFunctionsApp.StartAsync(new Dictionary<string, string?> { ["Inbox:MaxEmbeddedEvents"] = "1" });
+        using var client = app.CreateClient();
+
+        async Task<HttpResponseMessage> PostAsync(string title)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/hooks/generic/ops", UriKind.Relative))
+            {
+                Content = JsonContent.Create(new { title }),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "dev-webhook-token");
+            var response = await client.SendAsync(request);
+            await response.Content.LoadIntoBufferAsync();
+            return response;
+        }
+
+        using var first = await PostAsync("fits");
+        using var second = await PostAsync("does not fit");
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), second.Headers.RetryAfter?.Delta);
+        Assert.Contains("in-memory inbox is full", (string?)JsonNode.Parse(await second.Content.ReadAsStringAsync())!["detail"], StringComparison.Ordinal);
+    }
 }

@@ -111,4 +111,85 @@ public class EmbeddedEventInboxTests
         Assert.False(await _inbox.ReleaseAsync("ops", "not-a-receipt", default));
         Assert.True(await _inbox.AcknowledgeAsync("ops", again.Receipt, default));
     }
+
+    private static EmbeddedEventInbox Bounded(int events, long bytes = long.MaxValue) =>
+        new(TimeProvider.System, Options.Create(new InboxOptions { MaxEmbeddedEvents = events, MaxEmbeddedBytes = bytes }));
+
+    [Fact]
+    public async Task Past_its_bound_the_inbox_stores_nothing_and_says_what_to_do_until_an_event_is_acknowledged()
+    {
+        var inbox = Bounded(events: 2);
+        var first = await inbox.StoreAsync(Event("a"), default);
+        await inbox.StoreAsync(Event("b", channel: "other"), default);
+
+        var full = await Assert.ThrowsAsync<InboxFullException>(() => inbox.StoreAsync(Event("c"), default));
+
+        Assert.Contains("Storage:ConnectionString", full.Message, StringComparison.Ordinal);
+        Assert.Equal(1, inbox.Count("ops"));
+        Assert.True(await inbox.AcknowledgeAsync("ops", first, default));
+        await inbox.StoreAsync(Event("c"), default);
+        Assert.Equal("c", Assert.Single((await inbox.ReceiveAsync("ops", 10, TimeSpan.FromSeconds(30), default)).Items).Event.Id);
+    }
+
+    [Fact]
+    public async Task The_bound_counts_bytes_too()
+    {
+        var inbox = Bounded(events: 100, bytes: 1500);
+        await inbox.StoreAsync(Event("a"), default);
+
+        await Assert.ThrowsAsync<InboxFullException>(() => inbox.StoreAsync(Event("b") with { Data = System.Text.Json.Nodes.JsonValue.Create(new string('x', 2000)) }, default));
+    }
+
+    [Fact]
+    public async Task An_acknowledged_event_frees_its_kept_aside_payload()
+    {
+        var large = Event("big") with { Data = System.Text.Json.Nodes.JsonValue.Create(new string('x', 10_000)) };
+        await _inbox.StoreAsync(large, default);
+        var received = Assert.Single((await _inbox.ReceiveAsync("ops", 10, TimeSpan.FromSeconds(30), default)).Items);
+        Assert.NotNull(await _inbox.GetPayloadAsync("ops", "big", default));
+
+        Assert.True(await _inbox.AcknowledgeAsync("ops", received.Receipt, default));
+
+        Assert.Null(await _inbox.GetPayloadAsync("ops", "big", default));
+    }
+
+    [Fact]
+    public async Task A_large_backlog_drains_oldest_first_each_event_once_with_hidden_ones_interleaved()
+    {
+        const int Backlog = 20_000;
+        var inbox = Bounded(events: Backlog + 10);
+        for (var i = 0; i < Backlog; i++)
+        {
+            await inbox.StoreAsync(Event($"e{i}"), default);
+        }
+
+        // Some receives are never acknowledged (hidden for an hour); the rest is taken in batches of 32.
+        var seen = new List<string>();
+        while ((await inbox.ReceiveAsync("ops", 32, TimeSpan.FromHours(1), default)).Items is { Count: > 0 } batch)
+        {
+            foreach (var item in batch)
+            {
+                seen.Add(item.Event.Id);
+                if (seen.Count % 7 != 0)
+                {
+                    Assert.True(await inbox.AcknowledgeAsync("ops", item.Receipt, default));
+                }
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(0, Backlog).Select(i => $"e{i}"), seen);
+        Assert.Equal(Backlog / 7, inbox.Count("ops"));
+    }
+
+    [Fact]
+    public async Task A_hidden_event_whose_time_is_up_comes_back_before_newer_ones_in_arrival_order()
+    {
+        await _inbox.StoreAsync(Event("a"), default);
+        Assert.Single((await _inbox.ReceiveAsync("ops", 1, TimeSpan.FromSeconds(10), default)).Items);
+        await _inbox.StoreAsync(Event("b"), default);
+
+        _now = _now.AddSeconds(11);
+
+        Assert.Equal(["a", "b"], (await _inbox.ReceiveAsync("ops", 10, TimeSpan.FromSeconds(10), default)).Items.Select(i => i.Event.Id));
+    }
 }
