@@ -9,6 +9,16 @@ namespace Serverless.Functions.Hooks;
 /// <summary>Turns a draft into an envelope, stores it durably, then rings the doorbell.</summary>
 public sealed partial class EventIngress(IEventInbox inbox, IEventPublisher publisher, TimeProvider timeProvider, ILogger<EventIngress> logger)
 {
+    /// <summary>
+    /// How long storing may take, retries included. Webhook senders give up after about 10 s (GitHub), so
+    /// a store that cannot finish in this time answers 503 while the sender still listens and retries;
+    /// a store that did land meanwhile is found again by its event id.
+    /// </summary>
+    public static readonly TimeSpan StoreBudget = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the doorbell may take: the event is stored, so a missed ring only waits for the relay's next poll.</summary>
+    public static readonly TimeSpan RingBudget = TimeSpan.FromSeconds(2);
+
     /// <exception cref="InboxUnavailableException">The event could not be stored; nothing was published.</exception>
     public async Task<ChannelEvent> AcceptAsync(string source, string channel, EventDraft draft, CancellationToken cancellationToken)
     {
@@ -42,27 +52,54 @@ public sealed partial class EventIngress(IEventInbox inbox, IEventPublisher publ
         };
 
         string receipt;
-        try
+        using (var store = Budget(StoreBudget, cancellationToken))
         {
-            receipt = await inbox.StoreAsync(channelEvent, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not InboxUnavailableException and not OperationCanceledException)
-        {
-            throw new InboxUnavailableException("The event could not be stored.", ex);
+            try
+            {
+                receipt = await inbox.StoreAsync(channelEvent, store.Token);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new InboxUnavailableException($"The inbox did not store the event within {StoreBudget.TotalSeconds:0} s.", ex);
+            }
+            catch (Exception ex) when (ex is not InboxUnavailableException and not OperationCanceledException)
+            {
+                throw new InboxUnavailableException("The event could not be stored.", ex);
+            }
         }
 
         LogStored(channelEvent.Id, source, channel);
-        try
+        using (var ring = Budget(RingBudget, cancellationToken))
         {
-            // The inbox is the truth: a missed doorbell only delays delivery until the relay's next backlog poll.
-            await publisher.PublishAsync(channelEvent, receipt, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogPublishFailed(ex, channelEvent.Id, channel);
+            try
+            {
+                // The inbox is the truth: a missed doorbell only delays delivery until the relay's next backlog poll.
+                await publisher.PublishAsync(channelEvent, receipt, ring.Token);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogPublishFailed(ex, channelEvent.Id, channel);
+            }
         }
 
         return channelEvent;
+    }
+
+    private Deadline Budget(TimeSpan budget, CancellationToken cancellationToken) => new(budget, timeProvider, cancellationToken);
+
+    /// <summary>The caller's cancellation, or the budget running out on this app's clock.</summary>
+    private sealed class Deadline(TimeSpan budget, TimeProvider timeProvider, CancellationToken cancellationToken) : IDisposable
+    {
+        private readonly CancellationTokenSource _timer = new(budget, timeProvider);
+        private CancellationTokenSource? _linked;
+
+        public CancellationToken Token => (_linked ??= CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _timer.Token)).Token;
+
+        public void Dispose()
+        {
+            _linked?.Dispose();
+            _timer.Dispose();
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Serverless.Functions.Events;
 using Serverless.Functions.Hooks;
@@ -13,11 +14,9 @@ public class EventIngressTests
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 9, 30, 0, TimeSpan.Zero);
     private readonly Mock<IEventInbox> _inbox = new(MockBehavior.Strict);
     private readonly Mock<IEventPublisher> _publisher = new(MockBehavior.Strict);
-    private readonly Mock<TimeProvider> _clock = new();
+    private readonly FakeTimeProvider _clock = new(Now);
 
-    public EventIngressTests() => _clock.Setup(c => c.GetUtcNow()).Returns(Now);
-
-    private EventIngress Ingress() => new(_inbox.Object, _publisher.Object, _clock.Object, NullLogger<EventIngress>.Instance);
+    private EventIngress Ingress() => new(_inbox.Object, _publisher.Object, _clock, NullLogger<EventIngress>.Instance);
 
     private static EventDraft Draft() => new() { EventType = "webhook", Summary = "hello", Trust = TrustLevel.ThirdParty, Severity = "error" };
 
@@ -77,10 +76,40 @@ public class EventIngressTests
         var ingress = Ingress();
 
         var first = await ingress.AcceptAsync("generic", "ops", Draft(), CancellationToken.None);
-        _clock.Setup(c => c.GetUtcNow()).Returns(Now.AddSeconds(1));
+        _clock.Advance(TimeSpan.FromSeconds(1));
         var second = await ingress.AcceptAsync("generic", "ops", Draft(), CancellationToken.None);
 
         Assert.NotEqual(first.Id, second.Id);
         Assert.True(string.CompareOrdinal(first.Id, second.Id) < 0);
+    }
+
+    [Fact]
+    public async Task A_store_that_hangs_is_given_up_after_its_budget_and_nothing_is_published()
+    {
+        _inbox.Setup(i => i.StoreAsync(It.IsAny<ChannelEvent>(), It.IsAny<CancellationToken>()))
+            .Returns((ChannelEvent _, CancellationToken token) => Task.Delay(Timeout.Infinite, token).ContinueWith(_ => "never", token));
+
+        var accepting = Ingress().AcceptAsync("generic", "ops", Draft(), CancellationToken.None);
+        _clock.Advance(EventIngress.StoreBudget - TimeSpan.FromMilliseconds(1));
+        Assert.False(accepting.IsCompleted);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        // The wait is a safety net so that a missing budget fails the test instead of hanging it.
+        var failure = await Assert.ThrowsAsync<InboxUnavailableException>(() => accepting.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("within 5 s", failure.Message, StringComparison.Ordinal);
+        _publisher.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task A_doorbell_that_hangs_is_given_up_after_its_budget_and_the_stored_event_is_still_accepted()
+    {
+        _inbox.Setup(i => i.StoreAsync(It.IsAny<ChannelEvent>(), It.IsAny<CancellationToken>())).ReturnsAsync("m1:r1");
+        _publisher.Setup(p => p.PublishAsync(It.IsAny<ChannelEvent>(), "m1:r1", It.IsAny<CancellationToken>()))
+            .Returns((ChannelEvent _, string _, CancellationToken token) => Task.Delay(Timeout.Infinite, token));
+
+        var accepting = Ingress().AcceptAsync("generic", "ops", Draft(), CancellationToken.None);
+        _clock.Advance(EventIngress.RingBudget);
+
+        Assert.Equal("ops", (await accepting.WaitAsync(TimeSpan.FromSeconds(30))).Channel);
     }
 }
