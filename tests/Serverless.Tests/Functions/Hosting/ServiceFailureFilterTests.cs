@@ -41,6 +41,16 @@ public class ServiceFailureFilterTests
     }
 
     [Fact]
+    public async Task Storage_that_failed_every_retry_is_a_503_too()
+    {
+        using var response = await BacklogWhenTheInboxThrowsAsync(new AggregateException(
+            "Retry failed after 3 tries.", new Azure.RequestFailedException("connection refused"), new Azure.RequestFailedException("connection refused")));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+    }
+
+    [Fact]
     public async Task An_unexpected_exception_is_not_dressed_up_as_an_outage()
     {
         using var response = await BacklogWhenTheInboxThrowsAsync(new InvalidOperationException("a bug"));
