@@ -138,6 +138,24 @@ public sealed class DeploymentPackageTests(PublishedPackage package) : IClassFix
         Assert.Contains(frameworks, f => f.Item1 == "Microsoft.AspNetCore.App" && f.Item2.StartsWith("10.0", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void The_app_in_the_package_is_precompiled_ready_to_run_for_linux_x64()
+    {
+        using var zip = ZipFile.OpenRead(_zip);
+        using var dll = new MemoryStream();
+        using (var entry = zip.GetEntry("Serverless.Functions.dll")!.Open())
+        {
+            entry.CopyTo(dll);
+        }
+
+        dll.Position = 0;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(dll);
+        // A ReadyToRun image carries a managed native header beside its IL.
+        Assert.True(pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0, "Serverless.Functions.dll is IL only");
+        // ReadyToRun marks the target OS in the machine field: x64 (0x8664) XOR Linux (0x7B79).
+        Assert.Equal(0x8664 ^ 0x7B79, (int)pe.PEHeaders.CoffHeader.Machine);
+    }
+
     private static Process StartPackagedApp(string root, IEnumerable<string> arguments, IDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
