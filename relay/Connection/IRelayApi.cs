@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Serverless.Contracts;
 
 namespace Serverless.Relay.Connection;
 
@@ -11,8 +12,8 @@ public interface IRelayApi
     /// <summary>The oldest waiting events, hidden from other receivers for the visibility timeout.</summary>
     Task<BacklogBatch> ReceiveBacklogAsync(int max, CancellationToken cancellationToken);
 
-    /// <summary>Removes delivered events from the inbox.</summary>
-    Task AcknowledgeAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken);
+    /// <summary>Removes delivered events from the inbox; the answer counts the receipts that were stale (their event was received again since).</summary>
+    Task<AckResponse> AcknowledgeAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken);
 
     /// <summary>Makes events that were taken but not shown visible again at once, instead of after the visibility timeout.</summary>
     Task ReleaseAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken);

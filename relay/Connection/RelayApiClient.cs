@@ -61,7 +61,7 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
         }
     }
 
-    public Task AcknowledgeAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken) =>
+    public Task<AckResponse> AcknowledgeAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken) =>
         PostReceiptsAsync("api/relay/ack", receipts, "ack", cancellationToken);
 
     public Task ReleaseAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken) =>
@@ -94,15 +94,27 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
         return SendDisposingAsync(request, Json.CapabilitiesResponse, "capabilities", cancellationToken);
     }
 
-    private async Task PostReceiptsAsync(string path, IReadOnlyList<string> receipts, string operation, CancellationToken cancellationToken)
+    private async Task<AckResponse> PostReceiptsAsync(string path, IReadOnlyList<string> receipts, string operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(receipts);
         if (receipts.Count == 0)
         {
-            return;
+            return new AckResponse(0, 0);
         }
 
-        await PostAsync(path, new AckRequest(settings.Channel, receipts), Json.AckRequest, Json.AckResponse, operation, cancellationToken).ConfigureAwait(false);
+        // The API takes at most MaxReceiptsPerCall a call; a longer list goes in several.
+        var (acknowledged, stale) = (0, 0);
+        for (var start = 0; start < receipts.Count; start += RelayApiDefaults.MaxReceiptsPerCall)
+        {
+            IReadOnlyList<string> chunk = receipts.Count <= RelayApiDefaults.MaxReceiptsPerCall
+                ? receipts
+                : [.. receipts.Skip(start).Take(RelayApiDefaults.MaxReceiptsPerCall)];
+            var answer = await PostAsync(path, new AckRequest(settings.Channel, chunk), Json.AckRequest, Json.AckResponse, operation, cancellationToken).ConfigureAwait(false);
+            acknowledged += answer.Acknowledged;
+            stale += answer.Stale;
+        }
+
+        return new AckResponse(acknowledged, stale);
     }
 
     private Task<TResponse> PostAsync<TRequest, TResponse>(

@@ -75,6 +75,8 @@ public sealed partial class RelayWorker(
         {
             await pollCts.CancelAsync();
             await safetyPoll;
+            // Nothing delivers any more: send the acknowledgements still queued, within a short deadline.
+            await delivery.FlushAcknowledgementsAsync();
             status.SetState(RelayState.Stopped);
         }
     }

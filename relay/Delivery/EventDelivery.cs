@@ -6,9 +6,10 @@ namespace Serverless.Relay.Delivery;
 
 /// <summary>
 /// The one path from an event to Claude Code: skip what was already shown, notify, then acknowledge.
-/// Serialised, so the doorbell, the backlog drain and the safety poll never interleave. An event
-/// taken from the queue but not shown (the session went away, the write failed) is released at once,
-/// so it does not wait out its visibility timeout.
+/// Serialised, so the doorbell, the backlog drain and the safety poll never interleave. Acknowledging
+/// only queues the receipt once the notification is written (<see cref="AckBatcher"/> sends the queued
+/// receipts in batches, off this path). An event taken from the queue but not shown (the session went
+/// away, the write failed) is released at once, so it does not wait out its visibility timeout.
 /// </summary>
 public sealed partial class EventDelivery(
     IChannelSink sink,
@@ -16,12 +17,16 @@ public sealed partial class EventDelivery(
     DeliveredEventLog delivered,
     RecentEvents recent,
     RelayStatus status,
-    ILogger<EventDelivery> logger) : IDisposable
+    TimeProvider timeProvider,
+    ILogger<EventDelivery> logger,
+    AckBatcherOptions? acknowledgements = null) : IDisposable
 {
     private const int BacklogBatchSize = 32;
-    // Release and the last acknowledgement often run because the relay is stopping (within 2 s of stdin closing).
+    // Release and the last acknowledgements often run because the relay is stopping (within 2 s of stdin closing).
     private static readonly TimeSpan CleanupDeadline = TimeSpan.FromMilliseconds(800);
     private readonly SemaphoreSlim _serial = new(1, 1);
+    private readonly AckBatcher _acks = new(api, timeProvider, logger, acknowledgements);
+    private readonly AcknowledgedReceipts _acknowledged = new(DeliveredEventLog.DefaultCapacity);
 
     public async Task DeliverAsync(RelayEvent relayEvent, CancellationToken cancellationToken)
     {
@@ -38,9 +43,10 @@ public sealed partial class EventDelivery(
 
         try
         {
+            bool shown;
             try
             {
-                await NotifyOnceAsync(relayEvent, cancellationToken).ConfigureAwait(false);
+                shown = await NotifyOnceAsync(relayEvent, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -48,7 +54,16 @@ public sealed partial class EventDelivery(
                 throw;
             }
 
-            await AcknowledgeAsync([relayEvent.Receipt], cancellationToken).ConfigureAwait(false);
+            if (shown || !_acknowledged.Covers(relayEvent.Id, relayEvent.Receipt))
+            {
+                Acknowledge(relayEvent, received: false);
+            }
+            else
+            {
+                // A doorbell for an event whose newest receipt is already acknowledged (or queued): typically
+                // one that rang while a backlog drain took and showed the event. Its receipt is older, hence stale.
+                LogAlreadyAcknowledged(relayEvent.Id);
+            }
         }
         finally
         {
@@ -77,27 +92,23 @@ public sealed partial class EventDelivery(
                     return total;
                 }
 
-                var receipts = new List<string>(batch.Events.Count);
+                var handled = 0;
                 try
                 {
                     foreach (var relayEvent in batch.Events)
                     {
                         await NotifyOnceAsync(relayEvent, cancellationToken).ConfigureAwait(false);
-                        receipts.Add(relayEvent.Receipt);
+                        // The receipt of a receive is the event's newest: acknowledged whether shown now or before.
+                        Acknowledge(relayEvent, received: true);
+                        handled++;
                     }
                 }
                 catch
                 {
-                    await ReleaseAsync([.. batch.Events.Skip(receipts.Count).Select(e => e.Receipt)]).ConfigureAwait(false);
-                    using (var deadline = new CancellationTokenSource(CleanupDeadline))
-                    {
-                        await AcknowledgeAsync(receipts, deadline.Token).ConfigureAwait(false);
-                    }
-
+                    await ReleaseAsync([.. batch.Events.Skip(handled).Select(e => e.Receipt)]).ConfigureAwait(false);
                     throw;
                 }
 
-                await AcknowledgeAsync(receipts, cancellationToken).ConfigureAwait(false);
                 total += batch.Events.Count;
                 if (batch.Events.Count + batch.DeadLettered.Count < BacklogBatchSize)
                 {
@@ -111,15 +122,26 @@ public sealed partial class EventDelivery(
         }
     }
 
-    public void Dispose() => _serial.Dispose();
+    /// <summary>
+    /// Sends the queued acknowledgements and takes no more, within <see cref="CleanupDeadline"/>: the relay is
+    /// stopping. What is not sent by then comes again after the visibility timeout and is skipped as a duplicate.
+    /// </summary>
+    public Task FlushAcknowledgementsAsync() => _acks.FlushAsync(CleanupDeadline);
 
-    private async Task NotifyOnceAsync(RelayEvent relayEvent, CancellationToken cancellationToken)
+    public void Dispose()
+    {
+        _acks.Dispose();
+        _serial.Dispose();
+    }
+
+    /// <summary>Shows the event unless it was shown before; true when it was shown now.</summary>
+    private async Task<bool> NotifyOnceAsync(RelayEvent relayEvent, CancellationToken cancellationToken)
     {
         if (delivered.Contains(relayEvent.Id))
         {
             status.CountDuplicate();
             LogDuplicate(relayEvent.Id);
-            return;
+            return false;
         }
 
         if (relayEvent.Attribute("eventtype") == "permission"
@@ -139,19 +161,14 @@ public sealed partial class EventDelivery(
         recent.Add(relayEvent);
         status.CountDelivered();
         LogDelivered(relayEvent.Id);
+        return true;
     }
 
-    private async Task AcknowledgeAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken)
+    /// <summary>Queues the receipt for the batcher; never waits on the call.</summary>
+    private void Acknowledge(RelayEvent relayEvent, bool received)
     {
-        try
-        {
-            await api.AcknowledgeAsync(receipts, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is RelayApiException or OperationCanceledException)
-        {
-            // Not fatal: an unacknowledged event comes back after its visibility timeout and is skipped as a duplicate.
-            LogAckFailed(ex.Message);
-        }
+        _acknowledged.Record(relayEvent.Id, relayEvent.Receipt, received);
+        _acks.Enqueue(relayEvent.Receipt);
     }
 
     /// <summary>Best effort, with its own short deadline: it often runs because the relay is stopping.</summary>
@@ -181,7 +198,7 @@ public sealed partial class EventDelivery(
     [LoggerMessage(Level = LogLevel.Error, Message = "Event {EventId} ({Kind}) could not be delivered after {Attempts} attempts and was moved to dead-letter queue {Queue}")]
     private partial void LogDeadLettered(string eventId, string kind, long attempts, string queue);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Event {EventId} was already delivered; acknowledging it again")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Event {EventId} was already delivered; not showing it again")]
     private partial void LogDuplicate(string eventId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Released {Count} event(s) that were taken but not shown; they are back in the queue")]
@@ -190,6 +207,6 @@ public sealed partial class EventDelivery(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release {Count} event(s) taken but not shown ({Reason}); they come back after the visibility timeout")]
     private partial void LogReleaseFailed(int count, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Acknowledging delivered events failed ({Reason}); they will be skipped when they come again")]
-    private partial void LogAckFailed(string reason);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Event {EventId} was already delivered and its newest receipt acknowledged; ignoring this doorbell")]
+    private partial void LogAlreadyAcknowledged(string eventId);
 }

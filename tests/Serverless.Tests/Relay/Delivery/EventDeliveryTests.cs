@@ -10,7 +10,7 @@ public sealed class EventDeliveryTests : IDisposable
 {
     private readonly Mock<IChannelSink> _sink = new();
     private readonly Mock<IRelayApi> _api = new();
-    private readonly List<string> _calls = [];
+    private readonly CallLog _calls = new();
     private readonly DeliveredEventLog _log = new();
     private readonly EventDelivery _delivery;
 
@@ -20,12 +20,12 @@ public sealed class EventDeliveryTests : IDisposable
             .Callback<ChannelNotification, CancellationToken>((n, _) => _calls.Add("notify " + n.Meta["event_id"]))
             .Returns(Task.CompletedTask);
         _api.Setup(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
-            .Callback<IReadOnlyList<string>, CancellationToken>((r, _) => _calls.Add("ack " + string.Join(",", r)))
-            .Returns(Task.CompletedTask);
+            .Callback<IReadOnlyList<string>, CancellationToken>((r, _) => _calls.AddEach("ack ", r))
+            .ReturnsAsync((IReadOnlyList<string> r, CancellationToken _) => new AckResponse(r.Count, 0));
         _api.Setup(a => a.ReleaseAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
             .Callback<IReadOnlyList<string>, CancellationToken>((r, _) => _calls.Add("release " + string.Join(",", r)))
             .Returns(Task.CompletedTask);
-        _delivery = new EventDelivery(_sink.Object, _api.Object, _log, new RecentEvents(), new RelayStatus(TimeProvider.System), NullLogger<EventDelivery>.Instance);
+        _delivery = new EventDelivery(_sink.Object, _api.Object, _log, new RecentEvents(), new RelayStatus(TimeProvider.System), TimeProvider.System, NullLogger<EventDelivery>.Instance);
     }
 
     public void Dispose()
@@ -38,8 +38,9 @@ public sealed class EventDeliveryTests : IDisposable
     public async Task Acknowledges_only_after_the_notification_is_written()
     {
         await _delivery.DeliverAsync(EventTranslatorTests.Event("e1", receipt: "m1:r1"), default);
+        await _delivery.FlushAcknowledgementsAsync();
 
-        Assert.Equal(["notify e1", "ack m1:r1"], _calls);
+        Assert.Equal(["notify e1", "ack m1:r1"], _calls.Snapshot());
     }
 
     [Fact]
@@ -47,8 +48,9 @@ public sealed class EventDeliveryTests : IDisposable
     {
         await _delivery.DeliverAsync(EventTranslatorTests.Event("e1", receipt: "m1:r1"), default);
         await _delivery.DeliverAsync(EventTranslatorTests.Event("e1", receipt: "m1:r2"), default);
+        await _delivery.FlushAcknowledgementsAsync();
 
-        Assert.Equal(["notify e1", "ack m1:r1", "ack m1:r2"], _calls);
+        Assert.Equal(["notify e1", "ack m1:r1", "ack m1:r2"], _calls.Snapshot());
     }
 
     [Fact]
@@ -58,6 +60,7 @@ public sealed class EventDeliveryTests : IDisposable
             .ThrowsAsync(new IOException("stdout closed"));
 
         await Assert.ThrowsAsync<IOException>(() => _delivery.DeliverAsync(EventTranslatorTests.Event("e1"), default));
+        await _delivery.FlushAcknowledgementsAsync();
 
         _api.Verify(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()), Times.Never);
     }
@@ -69,8 +72,9 @@ public sealed class EventDeliveryTests : IDisposable
             .ThrowsAsync(new IOException("stdout closed"));
 
         await Assert.ThrowsAsync<IOException>(() => _delivery.DeliverAsync(EventTranslatorTests.Event("e1", receipt: "m1:r1"), default));
+        await _delivery.FlushAcknowledgementsAsync();
 
-        Assert.Equal(["release m1:r1"], _calls);
+        Assert.Equal(["release m1:r1"], _calls.Snapshot());
     }
 
     [Fact]
@@ -83,8 +87,12 @@ public sealed class EventDeliveryTests : IDisposable
                 [EventTranslatorTests.Event("e1", receipt: "r1"), EventTranslatorTests.Event("e2", receipt: "r2"), EventTranslatorTests.Event("e3", receipt: "r3")], []));
 
         await Assert.ThrowsAsync<OperationCanceledException>(() => _delivery.DrainBacklogAsync(default));
+        await _delivery.FlushAcknowledgementsAsync();
 
-        Assert.Equal(["notify e1", "release r2,r3", "ack r1"], _calls);
+        // The acknowledgement goes through the batcher, so it may be sent before or after the release.
+        var calls = _calls.Snapshot();
+        Assert.Equal("notify e1", calls[0]);
+        Assert.Equal(["ack r1", "release r2,r3"], calls.Skip(1).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -105,21 +113,27 @@ public sealed class EventDeliveryTests : IDisposable
             .ThrowsAsync(new RelayApiException("down"));
 
         await _delivery.DeliverAsync(EventTranslatorTests.Event("e1"), default);
+        await _delivery.FlushAcknowledgementsAsync();
 
         _sink.Verify(s => s.SendAsync(It.IsAny<ChannelNotification>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
-    public async Task Draining_delivers_the_backlog_in_order_and_acknowledges_each_batch()
+    public async Task Draining_delivers_the_backlog_in_order_and_acknowledges_each_event_after_showing_it()
     {
         _api.SetupSequence(a => a.ReceiveBacklogAsync(It.IsAny<int>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new BacklogBatch([EventTranslatorTests.Event("e1", receipt: "r1"), EventTranslatorTests.Event("e2", receipt: "r2")], []))
             .ReturnsAsync(BacklogBatch.Empty);
 
         var count = await _delivery.DrainBacklogAsync(default);
+        await _delivery.FlushAcknowledgementsAsync();
 
         Assert.Equal(2, count);
-        Assert.Equal(["notify e1", "notify e2", "ack r1,r2"], _calls);
+        var calls = _calls.Snapshot();
+        Assert.Equal(["notify e1", "notify e2"], calls.Where(c => c.StartsWith("notify", StringComparison.Ordinal)));
+        Assert.Equal(["ack r1", "ack r2"], calls.Where(c => c.StartsWith("ack", StringComparison.Ordinal)));
+        Assert.True(calls.IndexOf("notify e1") < calls.IndexOf("ack r1"));
+        Assert.True(calls.IndexOf("notify e2") < calls.IndexOf("ack r2"));
     }
 
     [Fact]
@@ -127,7 +141,7 @@ public sealed class EventDeliveryTests : IDisposable
     {
         var status = new RelayStatus(TimeProvider.System);
         using var log = new DeliveredEventLog();
-        using var delivery = new EventDelivery(_sink.Object, _api.Object, log, new RecentEvents(), status, NullLogger<EventDelivery>.Instance);
+        using var delivery = new EventDelivery(_sink.Object, _api.Object, log, new RecentEvents(), status, TimeProvider.System, NullLogger<EventDelivery>.Instance);
         _api.SetupSequence(a => a.ReceiveBacklogAsync(It.IsAny<int>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new BacklogBatch([EventTranslatorTests.Event("e1", receipt: "r1")], [new DeadLetteredEvent("e0", "generic", 6, "dl-ops")]))
             .ReturnsAsync(BacklogBatch.Empty);
@@ -135,5 +149,36 @@ public sealed class EventDeliveryTests : IDisposable
         Assert.Equal(1, await delivery.DrainBacklogAsync(default));
         Assert.Equal(1, status.Snapshot().DeadLettered);
         Assert.Equal(1, status.Snapshot().Delivered);
+    }
+
+    /// <summary>What the session and the API saw, in order; the API is called from the batcher's own thread.</summary>
+    private sealed class CallLog
+    {
+        private readonly Lock _gate = new();
+        private readonly List<string> _calls = [];
+
+        public void Add(string call)
+        {
+            lock (_gate)
+            {
+                _calls.Add(call);
+            }
+        }
+
+        public void AddEach(string prefix, IEnumerable<string> items)
+        {
+            lock (_gate)
+            {
+                _calls.AddRange(items.Select(i => prefix + i));
+            }
+        }
+
+        public List<string> Snapshot()
+        {
+            lock (_gate)
+            {
+                return [.. _calls];
+            }
+        }
     }
 }

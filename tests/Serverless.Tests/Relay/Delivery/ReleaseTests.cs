@@ -30,7 +30,7 @@ public sealed class ReleaseTests
         var sink = new Mock<IChannelSink>();
         sink.Setup(s => s.SendAsync(It.IsAny<ChannelNotification>(), It.IsAny<CancellationToken>())).ThrowsAsync(new IOException("stdout closed"));
         using var log = new DeliveredEventLog();
-        using var delivery = new EventDelivery(sink.Object, api, log, new RecentEvents(), new RelayStatus(TimeProvider.System), NullLogger<EventDelivery>.Instance);
+        using var delivery = new EventDelivery(sink.Object, api, log, new RecentEvents(), new RelayStatus(TimeProvider.System), TimeProvider.System, NullLogger<EventDelivery>.Instance);
 
         await Assert.ThrowsAsync<IOException>(() => delivery.DrainBacklogAsync(default));
 
