@@ -20,7 +20,14 @@ internal sealed class Server(ChildProcess process, Uri baseUrl, string webhookPa
     /// <summary>Bytes allocated by the process so far, when it runs with the allocation probe.</summary>
     public long? AllocatedBytes() => allocationFile is null ? null : AllocationProbe.Read(allocationFile);
 
-    public ValueTask DisposeAsync() => Process.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Process.DisposeAsync();
+        if (allocationFile is not null)
+        {
+            File.Delete(allocationFile);
+        }
+    }
 }
 
 internal static class Servers
