@@ -83,26 +83,18 @@ public sealed class EmbeddedConnection
     }
 
     /// <summary>Queues a data message; the reliable protocol stamps it with the next sequence id.</summary>
-    public void EnqueueData(JsonObject message, string rawFrame)
+    public void EnqueueData(GroupMessage message)
     {
+        ArgumentNullException.ThrowIfNull(message);
         lock (_gate)
         {
             var sequence = _nextSequence++;
-            byte[] frame;
-            if (Protocol == ClientProtocol.Raw)
+            var frame = Protocol switch
             {
-                frame = Encoding.UTF8.GetBytes(rawFrame);
-            }
-            else
-            {
-                if (Protocol == ClientProtocol.JsonReliable)
-                {
-                    message = new JsonObject { ["sequenceId"] = sequence }.Merge(message);
-                }
-
-                frame = Encoding.UTF8.GetBytes(message.ToJsonString());
-            }
-
+                ClientProtocol.Raw => message.RawFrame(),
+                ClientProtocol.JsonReliable => message.Frame(sequence),
+                _ => message.Frame(null),
+            };
             _buffer.Add((sequence, frame));
             _signal.Writer.TryWrite(true);
         }

@@ -15,8 +15,8 @@ public sealed class EmbeddedEventPublisher(EmbeddedWebPubSubHub hub, IOptions<We
     public Task PublishAsync(ChannelEvent channelEvent, string receipt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channelEvent);
-        var message = JsonSerializer.SerializeToNode(new RelayMessage("event", channelEvent, receipt), EventJson.Options);
-        hub.SendToGroup(options.Value.Hub, channelEvent.Channel, "json", message);
+        var json = JsonSerializer.SerializeToUtf8Bytes(new RelayMessage("event", channelEvent, receipt), EventJson.Options);
+        hub.SendToGroup(options.Value.Hub, GroupMessage.FromJson(channelEvent.Channel, json));
         return Task.CompletedTask;
     }
 }

@@ -55,34 +55,23 @@ public sealed partial class EmbeddedWebPubSubHub(TimeProvider timeProvider, ILog
     }
 
     /// <summary>Delivers a message to every connection in the group; returns how many received it.</summary>
-    public int SendToGroup(string hub, string group, string dataType, JsonNode? data, string? fromUserId = null)
+    public int SendToGroup(string hub, string group, string dataType, JsonNode? data, string? fromUserId = null) =>
+        SendToGroup(hub, GroupMessage.FromNode(group, dataType, data, fromUserId));
+
+    /// <summary>Delivers a message, serialized once, to every connection in its group; returns how many received it.</summary>
+    public int SendToGroup(string hub, GroupMessage message)
     {
+        ArgumentNullException.ThrowIfNull(message);
         RemoveExpired();
         var count = 0;
         foreach (var connection in _connections.Values)
         {
-            if (connection.Hub != hub || !connection.IsInGroup(group))
+            if (connection.Hub != hub || !connection.IsInGroup(message.Group))
             {
                 continue;
             }
 
-            var message = new JsonObject
-            {
-                ["type"] = "message",
-                ["from"] = "group",
-                ["group"] = group,
-                ["dataType"] = dataType,
-                ["data"] = data?.DeepClone(),
-            };
-            if (fromUserId is not null)
-            {
-                message["fromUserId"] = fromUserId;
-            }
-
-            var raw = data is JsonValue value && value.TryGetValue<string>(out var text) && dataType != "json"
-                ? text
-                : data?.ToJsonString() ?? "null";
-            connection.EnqueueData(message, raw);
+            connection.EnqueueData(message);
             if (connection.BufferedCount > MaxBufferedMessages)
             {
                 LogBufferOverflow(connection.ConnectionId, MaxBufferedMessages);

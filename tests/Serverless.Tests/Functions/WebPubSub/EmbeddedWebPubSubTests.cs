@@ -206,6 +206,54 @@ public sealed class EmbeddedWebPubSubTests : IAsyncLifetime
         Assert.Equal("receipt-2", (string?)frames[1]["data"]!["receipt"]);
     }
 
+    private static async Task<string> ReceiveTextAsync(WebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer, timeout.Token);
+            message.Write(buffer, 0, result.Count);
+        }
+        while (!result.EndOfMessage);
+
+        return Encoding.UTF8.GetString(message.ToArray());
+    }
+
+    [Fact]
+    public async Task Each_subprotocol_gets_its_own_frame_of_one_group_message()
+    {
+        var url = await AccessUrlAsync("modes");
+        using var reliable = await ConnectAsync(url);
+        using var json = new ClientWebSocket();
+        json.Options.AddSubProtocol(EmbeddedWebPubSubEndpoints.JsonProtocol);
+        await json.ConnectAsync(url, CancellationToken.None);
+        using var raw = new ClientWebSocket();
+        await raw.ConnectAsync(url, CancellationToken.None);
+        await ReceiveAsync(reliable);
+        await ReceiveAsync(json);
+
+        await Publisher().SendToGroupAsync("modes", BinaryData.FromString("""{"n":1,"text":"ü <tag>"}"""), CancellationToken.None);
+
+        var reliableFrame = await ReceiveAsync(reliable);
+        var jsonFrame = await ReceiveAsync(json);
+        Assert.Equal(1UL, reliableFrame["sequenceId"]!.GetValue<ulong>());
+        Assert.Null(jsonFrame["sequenceId"]);
+        reliableFrame.Remove("sequenceId");
+        Assert.Equal(jsonFrame.ToJsonString(), reliableFrame.ToJsonString());
+        Assert.Equal("ü <tag>", (string?)jsonFrame["data"]!["text"]);
+        Assert.Equal("modes", (string?)jsonFrame["group"]);
+        Assert.Equal("json", (string?)jsonFrame["dataType"]);
+        // Without a subprotocol the client gets the data alone, and a text message's text as it is.
+        Assert.Equal("ü <tag>", (string?)JsonNode.Parse(await ReceiveTextAsync(raw))!["text"]);
+        _app.Services.GetRequiredService<EmbeddedWebPubSubHub>().SendToGroup("channels", "modes", "text", JsonValue.Create("plain \"words\""));
+        Assert.Equal("plain \"words\"", await ReceiveTextAsync(raw));
+        Assert.Equal("plain \"words\"", (string?)(await ReceiveAsync(json))["data"]);
+        Assert.Equal(2UL, (await ReceiveAsync(reliable))["sequenceId"]!.GetValue<ulong>());
+    }
+
     [Fact]
     public async Task A_client_may_not_join_or_send_to_a_group_without_a_role()
     {
