@@ -34,32 +34,8 @@ public static class Json
             throw new JsonException("The body is not valid UTF-8.");
         }
 
-        // JsonNode reads lazily: walking every value now makes a defect (a duplicate key) surface here,
-        // not later inside a handler, without building a second tree as a deep clone would.
-        var node = JsonNode.Parse(body, documentOptions: Strict);
-        Materialize(node);
-        return node;
-    }
-
-    private static void Materialize(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var (_, value) in obj)
-                {
-                    Materialize(value);
-                }
-
-                break;
-            case JsonArray array:
-                foreach (var item in array)
-                {
-                    Materialize(item);
-                }
-
-                break;
-        }
+        // JsonNode reads lazily; cloning walks every value now, so a defect cannot surface later.
+        return JsonNode.Parse(body, documentOptions: Strict)?.DeepClone();
     }
 
     /// <summary>The node at a dotted path (<c>a.b.0.c</c>), or null.</summary>
