@@ -63,21 +63,7 @@ public sealed class EmbeddedWebPubSubTests : IAsyncLifetime
         return socket;
     }
 
-    private static async Task<JsonObject> ReceiveAsync(WebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var buffer = new byte[64 * 1024];
-        using var message = new MemoryStream();
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer, timeout.Token);
-            message.Write(buffer, 0, result.Count);
-        }
-        while (!result.EndOfMessage);
-
-        return (JsonObject)JsonNode.Parse(message.ToArray())!;
-    }
+    private static async Task<JsonObject> ReceiveAsync(WebSocket socket) => (JsonObject)JsonNode.Parse(await ReceiveTextAsync(socket))!;
 
     private static Task SendAsync(WebSocket socket, string json) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
