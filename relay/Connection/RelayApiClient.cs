@@ -88,10 +88,10 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
     public Task<PairResponse> PairAsync(string code, CancellationToken cancellationToken) =>
         PostAsync("api/relay/pair", new PairRequest(settings.Channel, code), Json.PairRequest, Json.PairResponse, "pair", cancellationToken);
 
-    public Task<CapabilitiesResponse> CapabilitiesAsync(CancellationToken cancellationToken)
+    public async Task<CapabilitiesResponse> CapabilitiesAsync(CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl(), $"api/relay/capabilities?channel={Uri.EscapeDataString(settings.Channel)}"));
-        return SendDisposingAsync(request, Json.CapabilitiesResponse, "capabilities", cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl(), $"api/relay/capabilities?channel={Uri.EscapeDataString(settings.Channel)}"));
+        return await SendAsync(request, Typed(Json.CapabilitiesResponse), "capabilities", cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<AckResponse> PostReceiptsAsync(string path, IReadOnlyList<string> receipts, string operation, CancellationToken cancellationToken)
@@ -129,14 +129,6 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUrl(), path)) { Content = content };
         return await SendAsync(request, read, operation, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<TResponse> SendDisposingAsync<TResponse>(HttpRequestMessage request, JsonTypeInfo<TResponse> responseJson, string operation, CancellationToken cancellationToken)
-    {
-        using (request)
-        {
-            return await SendAsync(request, Typed(responseJson), operation, cancellationToken).ConfigureAwait(false);
-        }
     }
 
     private async Task<TResponse> SendAsync<TResponse>(

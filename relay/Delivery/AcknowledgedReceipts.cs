@@ -10,28 +10,17 @@ namespace Serverless.Relay.Delivery;
 /// </summary>
 internal sealed class AcknowledgedReceipts(int capacity)
 {
-    private readonly Dictionary<string, (string Receipt, bool Received)> _byId = new(StringComparer.Ordinal);
-    private readonly Queue<string> _order = new();
+    private readonly BoundedMap<(string Receipt, bool Received)> _byId = new(capacity);
 
     public void Record(string eventId, string receipt, bool received)
     {
-        if (_byId.TryGetValue(eventId, out var known))
+        // A doorbell's receipt never replaces a receive's: the receive's is newer.
+        if (_byId.TryGetValue(eventId, out var known) && known.Received && !received)
         {
-            // A doorbell's receipt never replaces a receive's: the receive's is newer.
-            if (!known.Received || received)
-            {
-                _byId[eventId] = (receipt, received);
-            }
-
             return;
         }
 
-        _byId[eventId] = (receipt, received);
-        _order.Enqueue(eventId);
-        while (_order.Count > capacity)
-        {
-            _byId.Remove(_order.Dequeue());
-        }
+        _byId.Set(eventId, (receipt, received));
     }
 
     /// <summary>True when acknowledging <paramref name="receipt"/> would add nothing: it, or a newer receipt of the event, is already queued.</summary>

@@ -13,8 +13,8 @@ public sealed class DeliveredEventLog : IDisposable
     public const int DefaultCapacity = 10_000;
 
     private readonly Lock _gate = new();
-    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
-    private readonly Queue<string> _order = new();
+    // The value is unused: the keys are the set.
+    private readonly BoundedMap<bool> _ids;
     private readonly int _capacity;
     private readonly string? _stateFile;
     private StreamWriter? _writer;
@@ -24,6 +24,7 @@ public sealed class DeliveredEventLog : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _capacity = capacity;
+        _ids = new BoundedMap<bool>(capacity);
         _stateFile = stateFile;
         if (stateFile is null)
         {
@@ -62,7 +63,7 @@ public sealed class DeliveredEventLog : IDisposable
     {
         lock (_gate)
         {
-            return _ids.Contains(id);
+            return _ids.ContainsKey(id);
         }
     }
 
@@ -95,29 +96,15 @@ public sealed class DeliveredEventLog : IDisposable
         }
     }
 
-    private bool Remember(string id)
-    {
-        if (!_ids.Add(id))
-        {
-            return false;
-        }
-
-        _order.Enqueue(id);
-        while (_order.Count > _capacity)
-        {
-            _ids.Remove(_order.Dequeue());
-        }
-
-        return true;
-    }
+    private bool Remember(string id) => _ids.TryAdd(id, true);
 
     private void Compact()
     {
         _writer!.Dispose();
         var temp = _stateFile + ".tmp";
-        File.WriteAllLines(temp, _order, new UTF8Encoding(false));
+        File.WriteAllLines(temp, _ids.Keys, new UTF8Encoding(false));
         File.Move(temp, _stateFile!, overwrite: true);
-        _linesInFile = _order.Count;
+        _linesInFile = _ids.Count;
         _writer = OpenForAppend(_stateFile!);
     }
 

@@ -6,8 +6,7 @@ namespace Serverless.Relay.Delivery;
 public sealed class RecentEvents(int capacity = 500)
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, JsonObject> _byId = new(StringComparer.Ordinal);
-    private readonly Queue<string> _order = new();
+    private readonly BoundedMap<JsonObject> _byId = new(capacity);
 
     public int Capacity => capacity;
 
@@ -16,14 +15,7 @@ public sealed class RecentEvents(int capacity = 500)
         ArgumentNullException.ThrowIfNull(relayEvent);
         lock (_gate)
         {
-            if (_byId.TryAdd(relayEvent.Id, relayEvent.Envelope))
-            {
-                _order.Enqueue(relayEvent.Id);
-                while (_order.Count > capacity)
-                {
-                    _byId.Remove(_order.Dequeue());
-                }
-            }
+            _byId.TryAdd(relayEvent.Id, relayEvent.Envelope);
         }
     }
 
@@ -31,7 +23,7 @@ public sealed class RecentEvents(int capacity = 500)
     {
         lock (_gate)
         {
-            return _byId.GetValueOrDefault(id);
+            return _byId.TryGetValue(id, out var envelope) ? envelope : null;
         }
     }
 }
