@@ -65,20 +65,8 @@ public class ServiceFailureFilterTests
         await using var app = await RunningFunctionsApp.StartAsync(new Dictionary<string, string?> { ["Inbox:MaxEmbeddedEvents"] = "1" });
         using var client = app.CreateClient();
 
-        async Task<HttpResponseMessage> PostAsync(string title)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/hooks/generic/ops", UriKind.Relative))
-            {
-                Content = JsonContent.Create(new { title }),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "dev-webhook-token");
-            var response = await client.SendAsync(request);
-            await response.Content.LoadIntoBufferAsync();
-            return response;
-        }
-
-        using var first = await PostAsync("fits");
-        using var second = await PostAsync("does not fit");
+        using var first = await Webhook.PostAsync(client, "ops", new { title = "fits" });
+        using var second = await Webhook.PostAsync(client, "ops", new { title = "does not fit" });
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);

@@ -12,10 +12,7 @@ public sealed class RelayApiClientAckTests
     {
         await using var app = await RunningFunctionsApp.StartAsync();
         using var http = app.CreateClient();
-        using var webhook = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/generic/acks") { Content = new StringContent("""{"title":"once"}""") };
-        webhook.Headers.Authorization = new("Bearer", "dev-webhook-token");
-        using var accepted = await http.SendAsync(webhook);
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
+        await Webhook.PostAcceptedAsync(http, "acks", new { title = "once" });
         var api = new RelayApiClient(http, new RelaySettings { Url = app.BaseUrl, Channel = "acks", Token = "dev-relay-token", StateFile = Path.GetTempFileName() });
         var received = Assert.Single((await api.ReceiveBacklogAsync(10, default)).Events);
 

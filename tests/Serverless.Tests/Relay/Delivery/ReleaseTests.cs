@@ -16,11 +16,7 @@ public sealed class ReleaseTests
     {
         await using var app = await RunningFunctionsApp.StartAsync();
         using var http = app.CreateClient();
-        using var webhook = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/generic/rel") { Content = new StringContent("""{"title":"once"}""") };
-        webhook.Headers.Authorization = new("Bearer", "dev-webhook-token");
-        using var accepted = await http.SendAsync(webhook);
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
-        var id = (string?)System.Text.Json.Nodes.JsonNode.Parse(await accepted.Content.ReadAsStringAsync())!["id"];
+        var id = await Webhook.PostAcceptedAsync(http, "rel", new { title = "once" });
 
         var settings = new RelaySettings
         {

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
-namespace Serverless.EndToEnd.Tests;
+namespace Serverless.Testing;
 
 /// <summary>Sends generic webhooks with the local default's token.</summary>
 public static class Webhook
