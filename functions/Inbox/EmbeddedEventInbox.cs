@@ -36,7 +36,6 @@ public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<Inbox
             var entry = new Entry(queued, NewId(), ++_sequence, size)
             {
                 PopReceipt = NewId(),
-                VisibleAt = timeProvider.GetUtcNow(),
                 PayloadKey = ReferenceEquals(queued, channelEvent) ? null : PayloadKey(channelEvent.Channel, channelEvent.Id),
             };
             if (entry.PayloadKey is { } key)
@@ -191,7 +190,8 @@ public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<Inbox
             while (_hidden.TryPeek(out var item, out var visibleAt) && visibleAt <= now)
             {
                 _hidden.Dequeue();
-                if (item.Version == item.Entry.Version && _byId.ContainsKey(item.Entry.MessageId))
+                // Acknowledged, released or dead-lettered since it was hidden: its version moved on.
+                if (item.Version == item.Entry.Version)
                 {
                     Reveal(item.Entry);
                 }
@@ -212,7 +212,6 @@ public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<Inbox
         public void Hide(Entry entry, DateTimeOffset until)
         {
             entry.Version++;
-            entry.VisibleAt = until;
             _hidden.Enqueue((entry, entry.Version), until);
         }
 
@@ -249,8 +248,6 @@ public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<Inbox
         public string? PayloadKey { get; init; }
 
         public required string PopReceipt { get; set; }
-
-        public required DateTimeOffset VisibleAt { get; set; }
 
         public long DequeueCount { get; set; }
 
