@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Serverless.Contracts;
 using Serverless.Relay.Channel;
 using Serverless.Relay.Connection;
 
@@ -147,10 +148,10 @@ public sealed partial class EventDelivery(
         if (relayEvent.Attribute("eventtype") == "permission"
             && relayEvent.Attribute("requestid") is { } requestId
             && PermissionRequestId.IsValid(requestId)
-            && relayEvent.Attribute("behavior") is "allow" or "deny")
+            && PermissionBehaviorNames.FromWire(relayEvent.Attribute("behavior")) is { } behavior)
         {
             // A permission answer from a paired chat goes back to Claude Code as the answer itself.
-            await sink.SendPermissionAsync(requestId, relayEvent.Attribute("behavior")!, cancellationToken).ConfigureAwait(false);
+            await sink.SendPermissionAsync(requestId, behavior.ToWire(), cancellationToken).ConfigureAwait(false);
         }
         else
         {

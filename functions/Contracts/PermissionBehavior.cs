@@ -1,6 +1,6 @@
-namespace Serverless.Functions.Telegram;
+namespace Serverless.Contracts;
 
-/// <summary>A permission answer, as Claude Code's <c>notifications/claude/channel/permission</c> names it.</summary>
+/// <summary>A permission answer, as Claude Code's <c>notifications/claude/channel/permission</c> names it: carried from the function app to the relay as an event attribute.</summary>
 public enum PermissionBehavior
 {
     Allow,
