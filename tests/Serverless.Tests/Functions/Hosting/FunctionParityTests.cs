@@ -194,6 +194,9 @@ public sealed class FunctionParityTests(BothHosts hosts) : IClassFixture<BothHos
     /// Calls the <c>[Function]</c> method as the worker does under the ASP.NET Core integration: on the
     /// request's <see cref="HttpContext"/> (route values set by the worker's routing from the function's
     /// route), with a <see cref="FunctionContext"/> that names the function, then executes its result.
+    /// A stand-in for the host, and said so: no Functions host runs here (Core Tools cannot be installed,
+    /// and the host's gRPC messages are internal to the worker). The real worker is started beside this in
+    /// DeploymentPackageTests, as far as its connection to the host's gRPC endpoint.
     /// </summary>
     private async Task<(int Status, string? ContentType, string Body)> InvokeFunctionAsync(Function function, string pathAndQuery, string? body, string? token)
     {
