@@ -20,6 +20,10 @@ public static class ServerlessServices
         // request and outgoing-HTTP logs stay at warnings unless a setting asks for a category by name.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        // Hosting's diagnostics category only logs each request, which stays off anyway, but while it is
+        // enabled at any level ASP.NET Core opens an Activity and a log scope for every request. A start-up
+        // failure still ends the process with its exception. A tracing listener still gets its activities.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
         var mode = DeploymentMode.FromConfiguration(builder.Configuration, host);
         builder.Services
@@ -35,6 +39,7 @@ public static class ServerlessServices
                 o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
                 o.SerializerOptions.AllowDuplicateProperties = false;
                 o.SerializerOptions.TypeInfoResolverChain.Insert(0, RelayApiJsonContext.Default);
+                o.SerializerOptions.TypeInfoResolverChain.Insert(1, FunctionsJsonContext.Default);
             })
             .AddProblemDetails()
             .AddRelayApi()

@@ -52,53 +52,59 @@ public sealed partial class EventIngress(IEventInbox inbox, IEventPublisher publ
         };
 
         string receipt;
-        using (var store = Budget(StoreBudget, cancellationToken))
+        using var budget = new Budget(StoreBudget, timeProvider, cancellationToken);
+        try
         {
-            try
-            {
-                receipt = await inbox.StoreAsync(channelEvent, store.Token);
-            }
-            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new InboxUnavailableException($"The inbox did not store the event within {StoreBudget.TotalSeconds:0} s.", ex);
-            }
-            catch (Exception ex) when (ex is not InboxUnavailableException and not OperationCanceledException)
-            {
-                throw new InboxUnavailableException("The event could not be stored.", ex);
-            }
+            receipt = await inbox.StoreAsync(channelEvent, budget.Token);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new InboxUnavailableException($"The inbox did not store the event within {StoreBudget.TotalSeconds:0} s.", ex);
+        }
+        catch (Exception ex) when (ex is not InboxUnavailableException and not OperationCanceledException)
+        {
+            throw new InboxUnavailableException("The event could not be stored.", ex);
         }
 
         LogStored(channelEvent.Id, source, channel);
-        using (var ring = Budget(RingBudget, cancellationToken))
+        budget.Restart(RingBudget);
+        try
         {
-            try
-            {
-                // The inbox is the truth: a missed doorbell only delays delivery until the relay's next backlog poll.
-                await publisher.PublishAsync(channelEvent, receipt, ring.Token);
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                LogPublishFailed(ex, channelEvent.Id, channel);
-            }
+            // The inbox is the truth: a missed doorbell only delays delivery until the relay's next backlog poll.
+            await publisher.PublishAsync(channelEvent, receipt, budget.Token);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogPublishFailed(ex, channelEvent.Id, channel);
         }
 
         return channelEvent;
     }
 
-    private Deadline Budget(TimeSpan budget, CancellationToken cancellationToken) => new(budget, timeProvider, cancellationToken);
-
-    /// <summary>The caller's cancellation, or the budget running out on this app's clock.</summary>
-    private sealed class Deadline(TimeSpan budget, TimeProvider timeProvider, CancellationToken cancellationToken) : IDisposable
+    /// <summary>
+    /// The caller's cancellation, or the current step's budget running out on this app's clock. One source
+    /// and one timer serve both steps (the timer is re-armed), since every webhook pays for them.
+    /// </summary>
+    private sealed class Budget : IDisposable
     {
-        private readonly CancellationTokenSource _timer = new(budget, timeProvider);
-        private CancellationTokenSource? _linked;
+        private readonly CancellationTokenSource _source;
+        private readonly CancellationTokenRegistration _caller;
 
-        public CancellationToken Token => (_linked ??= CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _timer.Token)).Token;
+        public Budget(TimeSpan first, TimeProvider timeProvider, CancellationToken cancellationToken)
+        {
+            _source = new CancellationTokenSource(first, timeProvider);
+            _caller = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), _source);
+        }
+
+        public CancellationToken Token => _source.Token;
+
+        /// <summary>Gives the next step its own budget from now; a source that already fired stays cancelled.</summary>
+        public void Restart(TimeSpan budget) => _source.CancelAfter(budget);
 
         public void Dispose()
         {
-            _linked?.Dispose();
-            _timer.Dispose();
+            _caller.Dispose();
+            _source.Dispose();
         }
     }
 
@@ -110,7 +116,9 @@ public sealed partial class EventIngress(IEventInbox inbox, IEventPublisher publ
         ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{source}\n{channel}\n{deliveryId}")))[..32]
         : Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString("N");
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stored event {EventId} from {Source} for channel {Channel}")]
+    // Debug, not Information: a line per webhook costs more than storing it in memory, and at load the
+    // console's bounded queue makes requests wait for the terminal.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stored event {EventId} from {Source} for channel {Channel}")]
     private partial void LogStored(string eventId, string source, string channel);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} is stored but the doorbell to channel {Channel} failed; the relay will find it in the backlog")]

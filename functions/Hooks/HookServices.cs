@@ -12,6 +12,7 @@ public static class HookServices
             .ValidateOnStart();
         services.AddSingleton<IEventPublisher, WebPubSubEventPublisher>();
         services.AddSingleton<EventIngress>();
+        services.AddSingleton<WebhookReceiver>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Events;
@@ -14,6 +15,8 @@ namespace Serverless.Functions.Inbox;
 public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<InboxOptions> options) : IEventInbox
 {
     private readonly Lock _gate = new();
+    private readonly string _idPrefix = RandomNumberGenerator.GetHexString(8, lowercase: true);
+    private long _lastId;
     private readonly Dictionary<string, ChannelQueue> _queues = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ChannelEvent> _payloads = new(StringComparer.Ordinal);
     private long _sequence;
@@ -23,8 +26,9 @@ public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<Inbox
     public Task<string> StoreAsync(ChannelEvent channelEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channelEvent);
-        var size = LargePayloads.Serialize(channelEvent).Length;
+        var size = LargePayloads.SizeOf(channelEvent);
         var queued = size > options.Value.MaxInlineBytes ? LargePayloads.WithoutPayload(channelEvent) : channelEvent;
+        var (messageId, popReceipt) = (NewId(), NewId());
         lock (_gate)
         {
             if (_events >= options.Value.MaxEmbeddedEvents || _bytes + size > options.Value.MaxEmbeddedBytes)
@@ -33,9 +37,9 @@ public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<Inbox
                     $"The in-memory inbox is full ({_events} events, {_bytes / (1024 * 1024)} MiB): nothing was stored. Connect a relay to drain it, or set Storage:ConnectionString for a durable inbox.");
             }
 
-            var entry = new Entry(queued, NewId(), ++_sequence, size)
+            var entry = new Entry(queued, messageId, ++_sequence, size)
             {
-                PopReceipt = NewId(),
+                PopReceipt = popReceipt,
                 PayloadKey = ReferenceEquals(queued, channelEvent) ? null : PayloadKey(channelEvent.Channel, channelEvent.Id),
             };
             if (entry.PayloadKey is { } key)
@@ -155,7 +159,10 @@ public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<Inbox
 
     private static string PayloadKey(string channel, string eventId) => $"{channel}/{eventId}";
 
-    private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+    // Unique, not secret: a receipt only works with the channel's relay token, which can receive and
+    // acknowledge anyway; so a counter, not a random number drawn per event (and under the lock).
+    // The prefix keeps an id from an earlier run of the app from naming an entry of this one.
+    private string NewId() => string.Concat(_idPrefix, Interlocked.Increment(ref _lastId).ToString("x16", CultureInfo.InvariantCulture));
 
     private static string Receipt(Entry entry) => InboxReceipt.Create(entry.MessageId, entry.PopReceipt);
 

@@ -12,7 +12,8 @@ namespace Serverless.Functions.Security;
 /// </summary>
 public sealed partial class LocalOriginGuard(RequestDelegate next, ILogger<LocalOriginGuard> logger)
 {
-    public async Task InvokeAsync(HttpContext context)
+    // Not async: every request passes through, and most only go on to the next step.
+    public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
@@ -21,14 +22,13 @@ public sealed partial class LocalOriginGuard(RequestDelegate next, ILogger<Local
         if (origin.Length > 0 && changesState && !IsSameOrigin(origin, request))
         {
             LogRefused(origin, request.Path);
-            await Results.Problem(
+            return Results.Problem(
                 title: "Foreign origin",
                 detail: "Requests from web pages of other origins are refused on the local default.",
                 statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(context);
-            return;
         }
 
-        await next(context);
+        return next(context);
     }
 
     private static bool IsSameOrigin(string origin, HttpRequest request) =>

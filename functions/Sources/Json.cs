@@ -24,7 +24,8 @@ public static class Json
 
     /// <summary>
     /// Parses JSON from the network, refusing up front what would otherwise fail later, deep inside a
-    /// handler, as a 500: invalid UTF-8, duplicate keys, and nesting deeper than 64.
+    /// handler, as a 500: invalid UTF-8, duplicate keys, nesting deeper than 64, and escaped strings that
+    /// are not valid UTF-16 (a lone surrogate such as <c>"\ud800"</c>, which only throws when read).
     /// </summary>
     /// <exception cref="JsonException">The body is not valid JSON by those rules.</exception>
     public static JsonNode? ParseStrict(ReadOnlySpan<byte> body)
@@ -34,8 +35,38 @@ public static class Json
             throw new JsonException("The body is not valid UTF-8.");
         }
 
-        // JsonNode reads lazily; cloning walks every value now, so a defect cannot surface later.
-        return JsonNode.Parse(body, documentOptions: Strict)?.DeepClone();
+        RefuseInvalidEscapes(body);
+        try
+        {
+            // Duplicate keys and depth are checked by the parse itself, at every level. The tree stays
+            // backed by the one parsed document: cloning it would copy every value into a document of its own.
+            return JsonNode.Parse(body, documentOptions: Strict);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new JsonException("The body is not valid JSON: " + ex.Message, ex);
+        }
+    }
+
+    // Only escaped strings can hide a lone surrogate, and few strings are escaped, so this pass allocates
+    // nothing for most bodies.
+    private static void RefuseInvalidEscapes(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = Strict.MaxDepth });
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+            {
+                try
+                {
+                    reader.GetString();
+                }
+                catch (InvalidOperationException ex)
+                {
+                    throw new JsonException("The body has an escaped string that is not valid UTF-16.", ex);
+                }
+            }
+        }
     }
 
     /// <summary>The node at a dotted path (<c>a.b.0.c</c>), or null.</summary>

@@ -43,10 +43,11 @@ public sealed partial class GenericSource : IWebhookSource
             return new SourceOutcome.Invalid("The body is empty.");
         }
 
-        var mediaType = delivery.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-        var looksJson = mediaType is "application/json" || (mediaType?.EndsWith("+json", StringComparison.Ordinal) ?? false);
+        var mediaType = MediaType(delivery.ContentType);
+        var looksJson = mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
         JsonNode? json = null;
-        if (looksJson || mediaType is null || mediaType.Length == 0)
+        if (looksJson || mediaType.IsEmpty)
         {
             try
             {
@@ -84,9 +85,18 @@ public sealed partial class GenericSource : IWebhookSource
 
         var eventType = eventTypeOf(json) is { } candidate && IsSafeEventType(candidate) ? candidate : "webhook";
         var summary = $"{label} ({eventType}) on channel {delivery.Channel}:\n{Truncate(text, MaxSummaryChars)}";
-        var severity = json is JsonObject o
-            ? SeverityFields.Select(f => Severity.Normalize(Json.Text(o, f))).FirstOrDefault(v => v is not null)
-            : null;
+        string? severity = null;
+        if (json is JsonObject o)
+        {
+            foreach (var field in SeverityFields)
+            {
+                if ((severity = Severity.Normalize(Json.Text(o, field))) is not null)
+                {
+                    break;
+                }
+            }
+        }
+
         return new SourceOutcome.Accepted(new EventDraft
         {
             EventType = eventType,
@@ -108,21 +118,22 @@ public sealed partial class GenericSource : IWebhookSource
                 : Truncate(json.ToJsonString(), MaxSummaryChars);
         }
 
-        var lines = new List<string>();
+        var lines = new List<string>(9);
         // CloudEvents-like bodies keep the interesting part in "data".
-        foreach (var candidate in new[] { obj, obj["data"] as JsonObject })
+        if ((Title(obj) ?? (obj["data"] is JsonObject data ? Title(data) : null)) is { } title)
         {
-            var title = TitleFields.Select(f => candidate?[f]).OfType<JsonValue>().FirstOrDefault(v => v.GetValueKind() == JsonValueKind.String);
-            if (title is not null)
-            {
-                lines.Add((string)title!);
-                break;
-            }
+            lines.Add(title);
         }
 
-        foreach (var (key, value) in obj.Take(8))
+        var taken = 0;
+        foreach (var (key, value) in obj)
         {
-            if (value is JsonValue scalar && (lines.Count == 0 || !TitleFields.Contains(key)))
+            if (taken++ == 8)
+            {
+                break;
+            }
+
+            if (value is JsonValue scalar && (lines.Count == 0 || Array.IndexOf(TitleFields, key) < 0))
             {
                 lines.Add($"{key}: {Truncate(scalar.ToString(), 120)}");
             }
@@ -134,6 +145,28 @@ public sealed partial class GenericSource : IWebhookSource
         }
 
         return string.Join('\n', lines);
+    }
+
+    /// <summary>The first title-like field that holds a string.</summary>
+    private static string? Title(JsonObject obj)
+    {
+        foreach (var field in TitleFields)
+        {
+            if (obj[field] is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+            {
+                return (string)value!;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The media type of a Content-Type header without its parameters; empty when there is none.</summary>
+    private static ReadOnlySpan<char> MediaType(string? contentType)
+    {
+        var value = contentType.AsSpan();
+        var parameters = value.IndexOf(';');
+        return (parameters < 0 ? value : value[..parameters]).Trim();
     }
 
     private static string Truncate(string value, int max) =>

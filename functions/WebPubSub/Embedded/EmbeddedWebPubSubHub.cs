@@ -17,6 +17,8 @@ public sealed partial class EmbeddedWebPubSubHub(TimeProvider timeProvider, ILog
     /// <summary>Unacknowledged messages a session may hold before the service gives up on it.</summary>
     public const int MaxBufferedMessages = 10_000;
 
+    // Enumerated directly, never through .Values: that takes every lock of the dictionary and copies it,
+    // on each doorbell.
     private readonly ConcurrentDictionary<string, EmbeddedConnection> _connections = new(StringComparer.Ordinal);
 
     public int ConnectionCount => _connections.Count;
@@ -64,7 +66,7 @@ public sealed partial class EmbeddedWebPubSubHub(TimeProvider timeProvider, ILog
         ArgumentNullException.ThrowIfNull(message);
         RemoveExpired();
         var count = 0;
-        foreach (var connection in _connections.Values)
+        foreach (var (_, connection) in _connections)
         {
             if (connection.Hub != hub || !connection.IsInGroup(message.Group))
             {
@@ -90,8 +92,13 @@ public sealed partial class EmbeddedWebPubSubHub(TimeProvider timeProvider, ILog
     public int AbortSockets(string hub, string group)
     {
         var count = 0;
-        foreach (var connection in _connections.Values.Where(c => c.Hub == hub && c.IsInGroup(group)))
+        foreach (var (_, connection) in _connections)
         {
+            if (connection.Hub != hub || !connection.IsInGroup(group))
+            {
+                continue;
+            }
+
             connection.AbortSocket();
             count++;
         }
@@ -102,7 +109,7 @@ public sealed partial class EmbeddedWebPubSubHub(TimeProvider timeProvider, ILog
     private void RemoveExpired()
     {
         var now = timeProvider.GetUtcNow();
-        foreach (var connection in _connections.Values)
+        foreach (var (_, connection) in _connections)
         {
             if (connection.DetachedAt is { } detached && now - detached > ReconnectionWindow)
             {

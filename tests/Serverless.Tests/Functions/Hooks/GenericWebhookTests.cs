@@ -102,6 +102,18 @@ public sealed class GenericWebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lone_surrogate_escape_in_a_json_string_is_400_and_nothing_is_stored()
+    {
+        // Valid JSON syntax, but reading the title as a string throws: it must be refused at the door, not fail as a 500.
+        using var response = await PostAsync("/api/hooks/generic/ops", new StringContent("""{"title":"db \ud800 down"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not valid JSON", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(_published);
+        Assert.Equal(0, Inbox.Count("ops"));
+    }
+
+    [Fact]
     public async Task An_empty_body_is_400()
     {
         using var response = await PostAsync("/api/hooks/generic/ops", new StringContent(string.Empty));

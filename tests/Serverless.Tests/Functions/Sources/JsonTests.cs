@@ -31,4 +31,22 @@ public class JsonTests
         Assert.Equal("two", (string?)node!["a"]!["b"]![1]);
         Assert.Null(node["a"]!["b"]![2]!["c"]);
     }
+
+    [Theory]
+    [InlineData("""{"\ud800":1}""")]
+    [InlineData("""{"title":"\ud800"}""")]
+    [InlineData("""{"a":[{"b":"x\udc00y"}]}""")]
+    public void An_escaped_lone_surrogate_is_refused_at_parse_time_not_when_read(string json)
+    {
+        Assert.ThrowsAny<JsonException>(() => Json.ParseStrict(Utf8(json)));
+    }
+
+    [Fact]
+    public void An_escaped_surrogate_pair_is_read_as_its_character()
+    {
+        var node = Json.ParseStrict(Utf8("""{"title":"launch \ud83d\ude80","deep":{"list":[{"s":"\u00e9"}]}}"""));
+
+        Assert.Equal("launch 🚀", (string?)node!["title"]);
+        Assert.Equal("é", (string?)node["deep"]!["list"]![0]!["s"]);
+    }
 }

@@ -1,0 +1,110 @@
+using System.Collections.Frozen;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serverless.Functions.Events;
+using Serverless.Functions.Sources;
+using Serverless.Functions.Sources.Dedupe;
+using Serverless.Functions.Sources.Filters;
+
+namespace Serverless.Functions.Hooks;
+
+/// <summary>One webhook delivery: verify, normalise, drop a redelivery, store, publish.</summary>
+public sealed partial class WebhookReceiver(
+    IEnumerable<IWebhookSource> sources,
+    IOptionsMonitor<SourceOptions> sourceOptions,
+    IOptions<IngressOptions> ingressOptions,
+    IOptions<Dictionary<string, ChannelFilter>> filters,
+    IDeliveryLog deliveries,
+    TimeProvider timeProvider,
+    EventIngress ingress,
+    ILogger<WebhookReceiver> logger)
+{
+    private readonly FrozenDictionary<string, IWebhookSource> _sources = sources.ToFrozenDictionary(s => s.Name, StringComparer.Ordinal);
+
+    public async Task<Results<Accepted<AcceptedBody>, Ok<IgnoredBody>, ProblemHttpResult, UnauthorizedHttpResult>> ReceiveAsync(
+        string source, string channel, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!ChannelName.IsValid(channel))
+        {
+            return TypedResults.Problem($"Invalid channel '{Clip(channel)}': {ChannelName.Rule}.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (!_sources.TryGetValue(source, out var adapter))
+        {
+            return TypedResults.Problem($"Unknown source '{Clip(source)}'.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        var limit = ingressOptions.Value.MaxBodyBytes;
+        var body = await BoundedBody.ReadAsync(request, limit, cancellationToken);
+        if (body is null)
+        {
+            return TypedResults.Problem($"The body is larger than {limit} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var delivery = new WebhookDelivery(source, channel, body, request.ContentType, request.Headers, request.Query);
+        var secret = sourceOptions.Get(source).Secret;
+        if (string.IsNullOrEmpty(secret) || !adapter.Verify(delivery, secret, timeProvider.GetUtcNow()))
+        {
+            LogRejected(source, channel, string.IsNullOrEmpty(secret) ? "no secret is configured for this source" : "the credential does not match");
+            return TypedResults.Unauthorized();
+        }
+
+        switch (adapter.Normalize(delivery))
+        {
+            case SourceOutcome.Invalid invalid:
+                return TypedResults.Problem(invalid.Reason, statusCode: StatusCodes.Status400BadRequest);
+            case SourceOutcome.Ignored ignored:
+                return TypedResults.Ok(new IgnoredBody(DeliveryOutcome.Ignored, ignored.Reason));
+            case SourceOutcome.Accepted accepted:
+                var draft = accepted.Draft;
+                if (filters.Value.GetValueOrDefault(channel)?.Reject(source, draft) is { } reason)
+                {
+                    return TypedResults.Ok(new IgnoredBody(DeliveryOutcome.Filtered, reason));
+                }
+
+                // A storage failure is a 503 (ServiceFailureFilter): nothing was accepted and the sender retries.
+                var key = draft.DeliveryId ?? draft.ContentKey;
+                if (key is not null && await deliveries.SeenAsync(source, channel, key, cancellationToken))
+                {
+                    return TypedResults.Ok(new IgnoredBody(DeliveryOutcome.Duplicate, "this delivery was already accepted"));
+                }
+
+                var stored = await ingress.AcceptAsync(source, channel, draft, cancellationToken);
+                if (key is not null)
+                {
+                    await RecordAsync(source, channel, key, draft.DeliveryId is not null, cancellationToken);
+                }
+
+                return TypedResults.Accepted((string?)null, new AcceptedBody(stored.Id));
+
+            default:
+                throw new InvalidOperationException("Unknown source outcome.");
+        }
+    }
+
+    // A provider's own delivery id is remembered for a day; a body hash only long enough to catch retries,
+    // so an identical repeat notification later on still gets through.
+    private async Task RecordAsync(string source, string channel, string key, bool providerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await deliveries.RecordAsync(source, channel, key, providerId ? TimeSpan.FromDays(1) : TimeSpan.FromMinutes(10), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The event is stored; a redelivery would be stored again under the same event id and skipped by the relay.
+            LogRecordFailed(ex, source, channel);
+        }
+    }
+
+    private static string Clip(string value) => value.Length <= 40 ? value : value[..40] + "…";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a {Source} webhook for channel {Channel}: {Reason}")]
+    private partial void LogRejected(string source, string channel, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A {Source} delivery for channel {Channel} is stored but could not be remembered for deduplication")]
+    private partial void LogRecordFailed(Exception exception, string source, string channel);
+}
