@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using Serverless.Relay;
+using Serverless.Relay.Channel;
 using Serverless.Relay.CommandLine;
 using Serverless.Relay.Connection;
 using Serverless.Relay.Delivery;
@@ -92,8 +93,8 @@ root.SetAction(async (parse, cancellationToken) =>
     using var _ = delivered;
     using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
     var api = new RelayApiClient(http, settings);
-    var permissionRelay = await PermissionRelayAvailableAsync(api, cancellationToken);
-    using var host = RelayHost.Build(settings, delivered, api, permissionRelay);
+    var permission = PermissionCapability.Ask(api, TimeProvider.System, Console.Error, cancellationToken);
+    using var host = RelayHost.Build(settings, delivered, api, permission);
     await host.RunAsync(cancellationToken);
     return 0;
 });
@@ -149,20 +150,3 @@ init.SetAction(async (parse, cancellationToken) =>
 
 // Help and parse errors go to stderr: stdout belongs to the MCP protocol (except for `relay init` and `relay pair`).
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = Console.Error, Error = Console.Error });
-
-// Whether to declare the permission capability: only with a trusted reply path (a paired chat).
-static async Task<bool> PermissionRelayAvailableAsync(RelayApiClient api, CancellationToken cancellationToken)
-{
-    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-    timeout.CancelAfter(TimeSpan.FromSeconds(3));
-    try
-    {
-        var capabilities = await api.CapabilitiesAsync(timeout.Token);
-        return capabilities.PermissionRelay;
-    }
-    catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-    {
-        await Console.Error.WriteLineAsync($"relay: could not ask the function app about Telegram ({ex.Message}); permission relay is off for this session.");
-        return false;
-    }
-}

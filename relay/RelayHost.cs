@@ -14,11 +14,10 @@ namespace Serverless.Relay;
 public static class RelayHost
 {
     public const string ChannelCapability = "claude/channel";
-    public const string PermissionCapability = "claude/channel/permission";
     public const string PermissionRequestMethod = "notifications/claude/channel/permission_request";
 
-    /// <param name="permissionRelay">Declare the permission capability: a paired chat can answer tool-use requests.</param>
-    public static IHost Build(RelaySettings settings, DeliveredEventLog delivered, RelayApiClient api, bool permissionRelay)
+    /// <param name="permission">Whether to declare the permission capability: a paired chat can answer tool-use requests.</param>
+    public static IHost Build(RelaySettings settings, DeliveredEventLog delivered, RelayApiClient api, PermissionCapability permission)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
@@ -41,7 +40,7 @@ public static class RelayHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
 
         var readiness = new SessionReadiness();
-        var forwarder = new PermissionForwarder(api, permissionRelay);
+        var forwarder = new PermissionForwarder(api, permission);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(readiness);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -70,10 +69,7 @@ public static class RelayHost
                 {
                     [ChannelCapability] = new JsonObject(),
                 };
-                if (permissionRelay)
-                {
-                    options.Capabilities.Experimental[PermissionCapability] = new JsonObject();
-                }
+                options.Filters.Message.OutgoingFilters.Add(permission.OutgoingFilter);
 
                 options.Handlers.NotificationHandlers =
                 [

@@ -6,7 +6,7 @@ using Serverless.Relay.Connection;
 namespace Serverless.Relay.Channel;
 
 /// <summary>Passes Claude Code's <c>permission_request</c> notifications to the function app, which asks the paired chats.</summary>
-public sealed partial class PermissionForwarder(IChatApi chat, bool enabled)
+public sealed partial class PermissionForwarder(IChatApi chat, PermissionCapability capability)
 {
     public ILogger Logger { get; set; } = NullLogger.Instance;
 
@@ -20,7 +20,7 @@ public sealed partial class PermissionForwarder(IChatApi chat, bool enabled)
             return;
         }
 
-        if (!enabled)
+        if (!capability.Declared)
         {
             LogIgnored(Logger, requestId);
             return;
@@ -51,7 +51,7 @@ public sealed partial class PermissionForwarder(IChatApi chat, bool enabled)
     [LoggerMessage(Level = LogLevel.Information, Message = "Sent permission request {RequestId} to the paired Telegram chats")]
     private static partial void LogForwarded(ILogger logger, string requestId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Permission request {RequestId} not forwarded: no paired chat was known at start-up")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Permission request {RequestId} not forwarded: this session did not declare permission relay (no paired chat was known at start-up)")]
     private static partial void LogIgnored(ILogger logger, string requestId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Permission request {RequestId} could not be sent: {Reason}")]

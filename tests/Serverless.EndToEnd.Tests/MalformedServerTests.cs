@@ -15,7 +15,7 @@ namespace Serverless.EndToEnd.Tests;
 [Collection(RunsAlone.Name)]
 public sealed class MalformedServerTests
 {
-    private sealed class FakeFunctionApp(string negotiate, Func<WebSocket, Task>? frames = null) : IAsyncDisposable
+    private sealed class FakeFunctionApp(string negotiate, Func<WebSocket, Task>? frames = null, RequestDelegate? capabilities = null) : IAsyncDisposable
     {
         private WebApplication? _app;
 
@@ -28,7 +28,15 @@ public sealed class MalformedServerTests
             builder.Logging.ClearProviders();
             _app = builder.Build();
             _app.UseWebSockets();
-            _app.MapGet("/api/relay/capabilities", () => Results.Text("""{"telegram":"yes","permission_relay":"yes"}""", "application/json"));
+            if (capabilities is null)
+            {
+                _app.MapGet("/api/relay/capabilities", () => Results.Text("""{"telegram":"yes","permission_relay":"yes"}""", "application/json"));
+            }
+            else
+            {
+                _app.MapGet("/api/relay/capabilities", capabilities);
+            }
+
             _app.MapPost("/api/relay/backlog", () => Results.Text(
                 """{"events":[{"type":"event","event":{"id":5},"receipt":3},[],"x"],"dead_lettered":[{"id":1,"attempts":"many"},7]}""", "application/json"));
             _app.MapPost("/api/relay/ack", () => Results.Text("[]", "application/json"));
@@ -83,6 +91,23 @@ public sealed class MalformedServerTests
 
         await AssertAliveAfterAsync(relay, reported);
         Assert.Contains("Retrying in", relay.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_app_that_never_answers_the_capabilities_question_does_not_hold_up_the_handshake()
+    {
+        // The app accepts the connection and then says nothing: the relay asks it as it starts and gives the
+        // initialize answer at most the rest of a one-second budget, without the permission capability.
+        await using var server = new FakeFunctionApp(
+            """{"url":"{self}"}""",
+            capabilities: context => Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default));
+        await server.StartAsync();
+
+        await using var relay = await RelayProcess.StartAsync(server.BaseUrl, "ops", "any-token-0123456789");
+
+        Assert.False(relay.Client.ServerCapabilities.Experimental?.ContainsKey("claude/channel/permission") ?? false);
+        Assert.True(relay.Client.ServerCapabilities.Experimental?.ContainsKey("claude/channel") ?? false);
+        await AssertAliveAfterAsync(relay, "did not say within 1 s whether a paired chat can answer tool-use requests");
     }
 
     private static readonly string[] WrongFrames =

@@ -32,7 +32,7 @@ public class PermissionForwarderTests
              "tool_kind":"shell","mcp_server":null,"extra":{"nested":[1,2]}}
             """);
 
-        await new PermissionForwarder(_chat.Object, enabled: true).ForwardAsync(request, default);
+        await new PermissionForwarder(_chat.Object, PermissionCapability.Fixed(true, TimeProvider.System)).ForwardAsync(request, default);
 
         _chat.Verify(c => c.RequestPermissionAsync("kmxqz", "Bash", "Run the tests", "dotnet test", It.IsAny<CancellationToken>()), Times.Once);
     }
@@ -44,7 +44,7 @@ public class PermissionForwarderTests
     [InlineData("[]")]
     public async Task A_request_without_a_valid_id_is_not_forwarded(string json)
     {
-        await new PermissionForwarder(_chat.Object, enabled: true).ForwardAsync(JsonNode.Parse(json), default);
+        await new PermissionForwarder(_chat.Object, PermissionCapability.Fixed(true, TimeProvider.System)).ForwardAsync(JsonNode.Parse(json), default);
 
         _chat.VerifyNoOtherCalls();
     }
@@ -52,7 +52,7 @@ public class PermissionForwarderTests
     [Fact]
     public async Task Without_a_paired_chat_nothing_is_forwarded()
     {
-        await new PermissionForwarder(_chat.Object, enabled: false).ForwardAsync(JsonNode.Parse("""{"request_id":"abcde"}"""), default);
+        await new PermissionForwarder(_chat.Object, PermissionCapability.Fixed(false, TimeProvider.System)).ForwardAsync(JsonNode.Parse("""{"request_id":"abcde"}"""), default);
 
         _chat.VerifyNoOtherCalls();
     }
@@ -63,6 +63,6 @@ public class PermissionForwarderTests
         _chat.Setup(c => c.RequestPermissionAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new RelayApiException("down"));
 
-        await new PermissionForwarder(_chat.Object, enabled: true).ForwardAsync(JsonNode.Parse("""{"request_id":"abcde"}"""), default);
+        await new PermissionForwarder(_chat.Object, PermissionCapability.Fixed(true, TimeProvider.System)).ForwardAsync(JsonNode.Parse("""{"request_id":"abcde"}"""), default);
     }
 }

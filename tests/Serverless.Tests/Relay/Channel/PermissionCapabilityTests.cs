@@ -1,0 +1,108 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using Moq;
+using Serverless.Contracts;
+using Serverless.Relay.Channel;
+using Serverless.Relay.Connection;
+
+namespace Serverless.Tests.Relay.Channel;
+
+public class PermissionCapabilityTests
+{
+    private readonly FakeTimeProvider _clock = new();
+    private readonly Mock<IChatApi> _api = new();
+    private readonly StringWriter _stderr = new();
+
+    private PermissionCapability Ask(Task<CapabilitiesResponse> answer)
+    {
+        _api.Setup(a => a.CapabilitiesAsync(It.IsAny<CancellationToken>())).Returns(answer);
+        return PermissionCapability.Ask(_api.Object, _clock, _stderr, CancellationToken.None);
+    }
+
+    private static JsonRpcResponse InitializeAnswer() => new()
+    {
+        Id = new RequestId(1),
+        Result = JsonNode.Parse("""{"protocolVersion":"2025-11-25","capabilities":{"experimental":{"claude/channel":{}}},"serverInfo":{"name":"relay","version":"0.3.0"}}"""),
+    };
+
+    private static async Task<JsonNode?> SendThroughAsync(PermissionCapability capability, JsonRpcMessage message)
+    {
+        JsonRpcMessage? sent = null;
+        var handler = capability.OutgoingFilter((context, _) =>
+        {
+            sent = context.JsonRpcMessage;
+            return Task.CompletedTask;
+        });
+        await handler(new MessageContext(new Mock<McpServer>().Object, message), CancellationToken.None);
+        return (sent as JsonRpcResponse)?.Result;
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_initialize_answer_declares_permission_relay_exactly_when_the_app_says_a_paired_chat_can_answer(bool available)
+    {
+        var capability = Ask(Task.FromResult(new CapabilitiesResponse(Telegram: true, PermissionRelay: available)));
+
+        var result = await SendThroughAsync(capability, InitializeAnswer());
+
+        Assert.Equal(available, result!["capabilities"]!["experimental"]!.AsObject().ContainsKey(PermissionCapability.Name));
+        Assert.NotNull(result["capabilities"]!["experimental"]!["claude/channel"]);
+        Assert.Equal(available, capability.Declared);
+    }
+
+    [Fact]
+    public async Task Other_answers_pass_unchanged()
+    {
+        var capability = Ask(Task.FromResult(new CapabilitiesResponse(Telegram: true, PermissionRelay: true)));
+
+        var result = await SendThroughAsync(capability, new JsonRpcResponse { Id = new RequestId(2), Result = JsonNode.Parse("""{"tools":[]}""") });
+
+        Assert.Equal("""{"tools":[]}""", result!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task An_app_that_does_not_answer_within_the_budget_leaves_permission_relay_off_and_says_so_once()
+    {
+        var never = new TaskCompletionSource<CapabilitiesResponse>();
+        var capability = Ask(never.Task);
+
+        var deciding = capability.DecideAsync(CancellationToken.None).AsTask();
+        _clock.Advance(PermissionCapability.Budget - TimeSpan.FromMilliseconds(1));
+        Assert.False(deciding.IsCompleted);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.False(await deciding.WaitAsync(TimeSpan.FromSeconds(10)));
+        // A late yes does not change what the session was told.
+        never.SetResult(new CapabilitiesResponse(Telegram: true, PermissionRelay: true));
+        Assert.False(await capability.DecideAsync(CancellationToken.None));
+        Assert.False(capability.Declared);
+        Assert.Single(_stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), line => line.Contains("did not say within 1 s", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_app_that_fails_leaves_permission_relay_off_without_waiting_for_the_budget()
+    {
+        var capability = Ask(Task.FromException<CapabilitiesResponse>(new HttpRequestException("connection refused")));
+
+        Assert.False(await capability.DecideAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("connection refused", _stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failure_after_the_budget_ran_out_adds_nothing_to_stderr()
+    {
+        var late = new TaskCompletionSource<CapabilitiesResponse>();
+        var capability = Ask(late.Task);
+        _clock.Advance(PermissionCapability.Budget);
+        Assert.False(await capability.DecideAsync(CancellationToken.None));
+
+        late.SetException(new HttpRequestException("timed out"));
+        await Task.Delay(50);
+
+        Assert.DoesNotContain("timed out", _stderr.ToString(), StringComparison.Ordinal);
+        Assert.Single(_stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+}
