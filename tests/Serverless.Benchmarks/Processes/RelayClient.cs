@@ -46,19 +46,20 @@ internal sealed partial class RelayClient : IAsyncDisposable
 
     public Arrival? ArrivalOf(string eventId) => _arrivals.GetValueOrDefault(eventId);
 
-    public static async Task<RelayClient> StartAsync(Uri url, string channel)
+    /// <param name="executable">A published relay (Native AOT) to run instead of <c>dotnet relay.dll</c>.</param>
+    public static async Task<RelayClient> StartAsync(Uri url, string channel, string? executable = null)
     {
-        if (!File.Exists(Paths.RelayAssembly))
+        if (!File.Exists(executable ?? Paths.RelayAssembly))
         {
-            throw new FileNotFoundException($"The relay is not built at {Paths.RelayAssembly}.");
+            throw new FileNotFoundException($"The relay is not built at {executable ?? Paths.RelayAssembly}.");
         }
 
         var relay = new RelayClient();
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
             Name = "relay",
-            Command = "dotnet",
-            Arguments = [Paths.RelayAssembly, "--url", url.ToString(), "--channel", channel, "--state-file", Path.Combine(relay._home, "relay.delivered")],
+            Command = executable ?? "dotnet",
+            Arguments = [.. executable is null ? [Paths.RelayAssembly] : Array.Empty<string>(), "--url", url.ToString(), "--channel", channel, "--state-file", Path.Combine(relay._home, "relay.delivered")],
             EnvironmentVariables = new Dictionary<string, string?>
             {
                 ["RELAY_TOKEN"] = Servers.RelayToken,

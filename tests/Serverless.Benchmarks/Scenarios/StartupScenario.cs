@@ -157,7 +157,7 @@ internal static class StartupScenario
     /// <c>dotnet publish relay -c Release -r RID</c> with Native AOT into the output folder, built in a
     /// folder of its own (--artifacts-path) so it never touches relay/bin or relay/obj.
     /// </summary>
-    private static async Task<(string? Executable, string? Failure)> PublishAotAsync(BenchOptions options)
+    internal static async Task<(string? Executable, string? Failure)> PublishAotAsync(BenchOptions options)
     {
         var rid = RuntimeInformation.RuntimeIdentifier;
         var output = Path.Combine(options.OutputDirectory, "relay-aot");
