@@ -3,6 +3,7 @@ using Azure.Identity;
 using Serverless.Functions.Hooks;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Inbox;
+using Serverless.Functions.Questions;
 using Serverless.Functions.Relay;
 using Serverless.Functions.Sources;
 using Serverless.Functions.Telegram;
@@ -48,6 +49,7 @@ public static class ServerlessServices
             .AddInbox(mode)
             .AddWebPubSub()
             .AddTelegram(mode)
+            .AddQuestions(mode)
             .AddHostedService<StartupReport>();
         return mode;
     }

@@ -26,4 +26,6 @@ namespace Serverless.Contracts;
 [JsonSerializable(typeof(PairRequest))]
 [JsonSerializable(typeof(PairResponse))]
 [JsonSerializable(typeof(CapabilitiesResponse))]
+[JsonSerializable(typeof(AskRequest))]
+[JsonSerializable(typeof(QuestionStatus))]
 public sealed partial class RelayApiJsonContext : JsonSerializerContext;

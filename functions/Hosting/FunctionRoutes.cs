@@ -1,5 +1,6 @@
 using Serverless.Functions.Health;
 using Serverless.Functions.Hooks;
+using Serverless.Functions.Questions;
 using Serverless.Functions.Relay;
 using Serverless.Functions.Telegram;
 
@@ -22,6 +23,7 @@ public static class FunctionRoutes
         api.MapRelay();
         api.MapTelegram();
         api.MapTelegramRelay();
+        api.MapQuestions();
         return endpoints;
     }
 }

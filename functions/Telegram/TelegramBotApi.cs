@@ -37,7 +37,19 @@ public sealed partial class TelegramBotApi(HttpClient http, IOptions<TelegramOpt
     }
 
     public Task<JsonNode?> EditMessageTextAsync(long chatId, long messageId, string text, CancellationToken cancellationToken) =>
-        CallAsync("editMessageText", new JsonObject { ["chat_id"] = chatId, ["message_id"] = messageId, ["text"] = text }, cancellationToken);
+        EditMessageTextAsync(chatId, messageId, text, null, cancellationToken);
+
+    /// <summary>Replaces a message's text; a message edited without a keyboard loses its buttons.</summary>
+    public Task<JsonNode?> EditMessageTextAsync(long chatId, long messageId, string text, string? parseMode, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["chat_id"] = chatId, ["message_id"] = messageId, ["text"] = text };
+        if (parseMode is not null)
+        {
+            body["parse_mode"] = parseMode;
+        }
+
+        return CallAsync("editMessageText", body, cancellationToken);
+    }
 
     public Task<JsonNode?> SetReactionAsync(long chatId, long messageId, string emoji, CancellationToken cancellationToken) =>
         CallAsync("setMessageReaction", new JsonObject

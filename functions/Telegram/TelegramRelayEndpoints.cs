@@ -251,7 +251,7 @@ public static class TelegramRelayEndpoints
     /// user allowed on it, an allowed group that talks to it) or the channel's notification chat; no
     /// chat_id means the notification chat.
     /// </summary>
-    private static async Task<(long Id, ProblemHttpResult? Error)> ResolveChatAsync(
+    internal static async Task<(long Id, ProblemHttpResult? Error)> ResolveChatAsync(
         string? chatId, string channel, TelegramOptions options, ITelegramAccessStore store, CancellationToken cancellationToken)
     {
         var notification = options.NotificationChats.TryGetValue(channel, out var n) ? n : (long?)null;

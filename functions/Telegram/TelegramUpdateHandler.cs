@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Events;
 using Serverless.Functions.Hooks;
+using Serverless.Functions.Questions;
 using Serverless.Functions.Sources;
 using Serverless.Functions.Telegram.Access;
 
@@ -12,14 +13,15 @@ namespace Serverless.Functions.Telegram;
 
 /// <summary>
 /// What happens to one Telegram update: the access gate first (pairing, allowlist, groups), then a
-/// message becomes a channel event, a bot command is answered, or a permission answer is recorded.
-/// Unknown senders never reach the session.
+/// message becomes a channel event, a bot command is answered, or a permission answer or the answer to a
+/// question is recorded. Unknown senders never reach the session.
 /// </summary>
 public sealed partial class TelegramUpdateHandler(
     IOptions<TelegramOptions> options,
     ITelegramAccessStore store,
     TelegramBotApi bot,
     PermissionRelay permissions,
+    QuestionDesk questions,
     EventIngress ingress,
     TimeProvider timeProvider,
     ILogger<TelegramUpdateHandler> logger)
@@ -62,6 +64,13 @@ public sealed partial class TelegramUpdateHandler(
             return channels.Count > 0
                 ? await FromAllowedAsync(message, chatId.Value, userId.Value, channels, cancellationToken)
                 : await FromStrangerAsync(chatId.Value, userId.Value, cancellationToken);
+        }
+
+        // In a group the bot hears replies to its own messages: a reply to a waiting question answers it.
+        if (chatType is "group" or "supergroup" && channels.Count > 0
+            && await AnswerQuestionAsync(message, chatId.Value, userId.Value, requireReply: true, cancellationToken) is { } answered)
+        {
+            return answered;
         }
 
         if (chatType is "group" or "supergroup" && channels.Count > 0 && options.Value.AllowedGroups.Contains(chatId.Value) && MentionsBot(message))
@@ -110,8 +119,39 @@ public sealed partial class TelegramUpdateHandler(
             return "help";
         }
 
+        if (await AnswerQuestionAsync(message, chatId, userId, requireReply: false, cancellationToken) is { } answered)
+        {
+            return answered;
+        }
+
         return await ForwardAsync(message, chatId, userId, await ChannelAsync(chatId, channels, cancellationToken), cancellationToken);
     }
+
+    /// <summary>
+    /// Text in a chat where a question waits answers it, if the sender may answer the question's channel (in
+    /// a group, only a reply to the question). Anything else goes on as an ordinary message.
+    /// </summary>
+    private async Task<string?> AnswerQuestionAsync(JsonObject message, long chatId, long userId, bool requireReply, CancellationToken cancellationToken)
+    {
+        var text = Json.Text(message, "text")?.Trim();
+        if (string.IsNullOrEmpty(text) || text.StartsWith('/')
+            || await questions.WaitingInChatAsync(chatId.ToString(CultureInfo.InvariantCulture), cancellationToken) is not { } waiting)
+        {
+            return null;
+        }
+
+        var replyTo = Json.Text(message, "reply_to_message.message_id");
+        if (requireReply && !waiting.Messages.Any(m => m.MessageId == replyTo))
+        {
+            return null;
+        }
+
+        var result = await questions.AnswerAsync(waiting.Id, Responder(userId, message), QuestionChoice.Typed(text), cancellationToken);
+        return result.Outcome == AnswerOutcome.Answered ? $"question {waiting.Id} answered" : null;
+    }
+
+    private static QuestionResponder Responder(long userId, JsonObject source) =>
+        new(userId.ToString(CultureInfo.InvariantCulture), Json.Text(source, "from.username") is { Length: > 0 } username ? $"@{username}" : userId.ToString(CultureInfo.InvariantCulture));
 
     private async Task<string> FromStrangerAsync(long chatId, long userId, CancellationToken cancellationToken)
     {
@@ -194,6 +234,11 @@ public sealed partial class TelegramUpdateHandler(
         var userId = Json.WholeNumber(callback, "from.id");
         var data = Json.Text(callback, "data") ?? string.Empty;
         var parts = data.Split(':');
+        if (userId is not null && parts is [TelegramQuestionText.CallbackPrefix, var questionId, var option])
+        {
+            return await QuestionCallbackAsync(callback, id, userId.Value, questionId, option, cancellationToken);
+        }
+
         if (userId is null || parts.Length != 3 || parts[0] != "perm" || !PermissionRelay.IsRequestId(parts[2]))
         {
             return "ignored: unknown callback";
@@ -213,6 +258,19 @@ public sealed partial class TelegramUpdateHandler(
         };
         await bot.AnswerCallbackQueryAsync(id, text, parts[1] == "more", cancellationToken);
         return $"permission callback {parts[1]}";
+    }
+
+    /// <summary>A tapped option: the answer of a user allowed on the question's channel; anyone else is told only that they may not.</summary>
+    private async Task<string> QuestionCallbackAsync(JsonObject callback, string callbackId, long userId, string questionId, string option, CancellationToken cancellationToken)
+    {
+        if (!QuestionLimits.IsQuestionId(questionId) || !int.TryParse(option, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+        {
+            return "ignored: unknown callback";
+        }
+
+        var result = await questions.AnswerAsync(questionId, Responder(userId, callback), QuestionChoice.Tapped(index), cancellationToken);
+        await bot.AnswerCallbackQueryAsync(callbackId, result.Message, false, cancellationToken);
+        return $"question callback: {result.Outcome}";
     }
 
     /// <summary>

@@ -149,6 +149,10 @@ public sealed class FunctionParityTests(BothHosts hosts) : IClassFixture<BothHos
         { "relay-permission", "/api/relay/permission", BothHosts.RelayToken },
         { "relay-pair", "/api/relay/pair", BothHosts.RelayToken },
         { "relay-capabilities", "/api/relay/capabilities?channel=default", BothHosts.RelayToken },
+        { "relay-questions", "/api/relay/questions", BothHosts.RelayToken },
+        { "relay-questions", "/api/relay/questions", null },
+        { "relay-question", "/api/relay/questions/0123456789abcdef0123456789abcdef?channel=default", BothHosts.RelayToken },
+        { "relay-question", "/api/relay/questions/not-an-id?channel=default", BothHosts.RelayToken },
     };
 
     [Theory]

@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Serverless.Functions.Hosting;
+using Serverless.Functions.Relay;
+
+namespace Serverless.Functions.Questions;
+
+/// <summary>
+/// The relay's <c>ask_user</c> calls: ask a question (or get the same one back by its key) and read where it
+/// stands. Relay token and channel checked as on every relay route.
+/// </summary>
+public static class QuestionEndpoints
+{
+    public static IEndpointRouteBuilder MapQuestions(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/relay").WithMetadata(RequestBodyLimit.RelayApi)
+            .AddEndpointFilter(RelayEndpoints.RequireRelayTokenAsync);
+        group.MapPost("/questions", AskAsync).WithName("relay-questions");
+        group.MapGet("/questions/{id}", GetAsync).WithName("relay-question");
+        return endpoints;
+    }
+
+    private static async Task<Results<Ok<QuestionStatus>, ProblemHttpResult>> AskAsync(
+        AskRequest body, QuestionDesk desk, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        if (!desk.Enabled)
+        {
+            return NoTransport();
+        }
+
+        if (!QuestionDraft.TryCreate(body, out var draft, out var error))
+        {
+            return TypedResults.Problem(error, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var asked = await desk.AskAsync(draft, cancellationToken);
+        return asked.Outcome switch
+        {
+            AskOutcome.Asked or AskOutcome.Existing => TypedResults.Ok(desk.Status(asked.Question!)),
+            AskOutcome.ChatBusy => TypedResults.Problem(Busy(asked.Question!, draft.Channel, timeProvider.GetUtcNow()), statusCode: StatusCodes.Status409Conflict),
+            AskOutcome.ChatRefused => TypedResults.Problem(asked.Detail, statusCode: asked.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest),
+            _ => TypedResults.Problem($"The question could not be sent: {asked.Detail}", statusCode: StatusCodes.Status502BadGateway),
+        };
+    }
+
+    private static async Task<Results<Ok<QuestionStatus>, ProblemHttpResult>> GetAsync(
+        string id, HttpRequest request, QuestionDesk desk, CancellationToken cancellationToken)
+    {
+        var channel = request.Query["channel"].ToString();
+        if (!ChannelName.IsValid(channel))
+        {
+            return TypedResults.Problem($"Invalid or missing ?channel=: {ChannelName.Rule}.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (!QuestionLimits.IsQuestionId(id))
+        {
+            return TypedResults.Problem("A question id is 32 hex digits.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        return await desk.GetAsync(channel, id, cancellationToken) is { } question
+            ? TypedResults.Ok(desk.Status(question))
+            : TypedResults.Problem($"No question {id} on channel {channel}.", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    /// <summary>Only a question of the caller's own channel is described; another channel's stays a stranger's business.</summary>
+    private static string Busy(QuestionRecord holder, string channel, DateTimeOffset now) =>
+        (holder.Channel == channel
+            ? $"Chat {holder.ChatId} already has a question waiting for an answer: {QuestionDesk.Describe(holder, now)}."
+            : $"Chat {holder.ChatId} already has a question of another session waiting for an answer.")
+        + " One question per chat is open at a time: ask again once it is answered or closed, or ask in another chat (chat_id).";
+
+    private static ProblemHttpResult NoTransport() =>
+        TypedResults.Problem("No chat is configured to ask in: Telegram is not configured on the function app (Telegram:BotToken).", statusCode: StatusCodes.Status404NotFound);
+}
