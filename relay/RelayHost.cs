@@ -6,6 +6,7 @@ using ModelContextProtocol.Protocol;
 using Serverless.Relay.Channel;
 using Serverless.Relay.Connection;
 using Serverless.Relay.Delivery;
+using Serverless.Relay.Questions;
 using Serverless.Relay.Tools;
 
 namespace Serverless.Relay;
@@ -46,6 +47,9 @@ public static class RelayHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IRelayApi>(api);
         builder.Services.AddSingleton<IChatApi>(api);
+        builder.Services.AddSingleton<IQuestionApi>(api);
+        builder.Services.AddSingleton<QuestionSignals>();
+        builder.Services.AddSingleton<AskUser>();
         builder.Services.AddSingleton<RelayStatus>();
         builder.Services.AddSingleton(delivered);
         builder.Services.AddSingleton<RecentEvents>();
@@ -84,7 +88,8 @@ public static class RelayHost
             .WithStdioServerTransport()
             .WithTools<StatusTool>()
             .WithTools<EventTool>()
-            .WithTools<ChatTools>();
+            .WithTools<ChatTools>()
+            .WithTools<AskUserTool>();
 
         var host = builder.Build();
         forwarder.Logger = host.Services.GetRequiredService<ILogger<PermissionForwarder>>();

@@ -9,7 +9,7 @@ using Serverless.Relay.Delivery;
 namespace Serverless.Relay.Connection;
 
 /// <summary>Calls the relay API over HTTPS with the relay token; its records and JSON are the function app's own (Serverless.Contracts).</summary>
-public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IRelayApi, IChatApi
+public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IRelayApi, IChatApi, IQuestionApi
 {
     private static readonly RelayApiJsonContext Json = RelayApiJsonContext.Default;
 
@@ -92,6 +92,19 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl(), $"api/relay/capabilities?channel={Uri.EscapeDataString(settings.Channel)}"));
         return await SendAsync(request, Typed(Json.CapabilitiesResponse), "capabilities", cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<QuestionStatus> AskAsync(AskRequest question, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        return PostAsync("api/relay/questions", question with { Channel = settings.Channel }, Json.AskRequest, Json.QuestionStatus, "ask_user", cancellationToken);
+    }
+
+    public async Task<QuestionStatus> GetQuestionAsync(string questionId, CancellationToken cancellationToken)
+    {
+        var path = $"api/relay/questions/{Uri.EscapeDataString(questionId)}?channel={Uri.EscapeDataString(settings.Channel)}";
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl(), path));
+        return await SendAsync(request, Typed(Json.QuestionStatus), "question lookup", cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<AckResponse> PostReceiptsAsync(string path, IReadOnlyList<string> receipts, string operation, CancellationToken cancellationToken)

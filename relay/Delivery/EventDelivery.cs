@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Serverless.Contracts;
 using Serverless.Relay.Channel;
 using Serverless.Relay.Connection;
+using Serverless.Relay.Questions;
 
 namespace Serverless.Relay.Delivery;
 
@@ -20,7 +21,8 @@ public sealed partial class EventDelivery(
     RelayStatus status,
     TimeProvider timeProvider,
     ILogger<EventDelivery> logger,
-    AckBatcherOptions? acknowledgements = null) : IDisposable
+    AckBatcherOptions? acknowledgements = null,
+    QuestionSignals? questions = null) : IDisposable
 {
     private const int BacklogBatchSize = 32;
     // Release and the last acknowledgements often run because the relay is stopping (within 2 s of stdin closing).
@@ -153,6 +155,16 @@ public sealed partial class EventDelivery(
             // A permission answer from a paired chat goes back to Claude Code as the answer itself.
             await sink.SendPermissionAsync(requestId, behavior.ToWire(), cancellationToken).ConfigureAwait(false);
         }
+        else if (questions is not null && QuestionAnswerEvent.QuestionId(relayEvent) is { } questionId)
+        {
+            // The answer to an ask_user call goes to that call, which reads it from the function app and returns
+            // it as the tool's result; it is deliberately not also shown as a channel event. With no call
+            // waiting (a relay restarted since it asked), it stays in the app, where asking again finds it.
+            if (!questions.Signal(questionId))
+            {
+                LogAnswerWithoutCall(relayEvent.Id, questionId);
+            }
+        }
         else
         {
             await sink.SendAsync(EventTranslator.Translate(relayEvent), cancellationToken).ConfigureAwait(false);
@@ -207,6 +219,9 @@ public sealed partial class EventDelivery(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release {Count} event(s) taken but not shown ({Reason}); they come back after the visibility timeout")]
     private partial void LogReleaseFailed(int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} answers question {QuestionId}, which no ask_user call waits for now; the function app keeps the answer for a call that asks again")]
+    private partial void LogAnswerWithoutCall(string eventId, string questionId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Event {EventId} was already delivered and its newest receipt acknowledged; ignoring this doorbell")]
     private partial void LogAlreadyAcknowledged(string eventId);

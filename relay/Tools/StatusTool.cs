@@ -3,11 +3,12 @@ using System.Globalization;
 using ModelContextProtocol.Server;
 using Serverless.Relay.Channel;
 using Serverless.Relay.Connection;
+using Serverless.Relay.Questions;
 
 namespace Serverless.Relay.Tools;
 
 [McpServerToolType]
-public sealed class StatusTool(RelaySettings settings, RelayStatus status, SessionReadiness readiness)
+public sealed class StatusTool(RelaySettings settings, RelayStatus status, SessionReadiness readiness, QuestionSignals questions)
 {
     [McpServerTool(Name = "get_status", ReadOnly = true, Idempotent = true)]
     [Description("Shows whether the relay is connected to its function app, whether channel delivery into this session is active, which channel it serves, and how many events it has delivered.")]
@@ -27,6 +28,7 @@ public sealed class StatusTool(RelaySettings settings, RelayStatus status, Sessi
             $"events delivered: {s.Delivered}",
             $"duplicates skipped: {s.DuplicatesSkipped}",
             $"moved to the dead-letter queue: {s.DeadLettered}",
+            $"ask_user questions waiting for an answer: {questions.Waiting}",
         };
         if (s.LastEventAt is { } last)
         {

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
+using Serverless.Contracts;
+using Serverless.Relay.Connection;
+
+namespace Serverless.Relay.Questions;
+
+/// <summary>
+/// One <c>ask_user</c> call: ask through the function app, then wait for the answer event (or read the
+/// question every <see cref="AskUserOptions.CheckInterval"/>) until it is answered or its time runs out,
+/// reporting progress meanwhile. The question and its answer live in the function app, so a call made again
+/// after a restart finds them.
+/// </summary>
+public sealed partial class AskUser(
+    IQuestionApi api,
+    QuestionSignals signals,
+    TimeProvider timeProvider,
+    ILogger<AskUser> logger,
+    AskUserOptions? options = null)
+{
+    private readonly AskUserOptions _options = options ?? new AskUserOptions();
+
+    /// <summary>Asks and waits; returns the text for Claude: the answer and who gave it, or that none came in time.</summary>
+    /// <exception cref="RelayApiException">The function app refused the question or could not be reached.</exception>
+    public async Task<string> AskAsync(AskRequest question, IProgress<ProgressNotificationValue> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        ArgumentNullException.ThrowIfNull(progress);
+        var status = await AskOnceAsync(question, cancellationToken);
+        LogWaiting(status.Id, status.State, status.SecondsLeft);
+        while (status.State == QuestionState.Waiting)
+        {
+            var signal = signals.NextAsync(status.Id);
+            try
+            {
+                progress.Report(Progress(status));
+                var wait = TimeSpan.FromSeconds(Math.Max(1, status.SecondsLeft));
+                using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                await Task.WhenAny(signal, Task.Delay(wait < _options.CheckInterval ? wait : _options.CheckInterval, timeProvider, timer.Token));
+                await timer.CancelAsync();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            finally
+            {
+                signals.Forget(status.Id, signal);
+            }
+
+            status = await ReadAsync(status, cancellationToken);
+        }
+
+        LogClosed(status.Id, status.State);
+        return Describe(status);
+    }
+
+    /// <summary>The ask, tried again when the app could not be reached: the same key returns the same question, never a second one.</summary>
+    private async Task<QuestionStatus> AskOnceAsync(AskRequest question, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await api.AskAsync(question, cancellationToken);
+            }
+            catch (RelayApiException ex) when (attempt < _options.MaxAskAttempts && ex.Status is null or HttpStatusCode.ServiceUnavailable)
+            {
+                LogAskRetried(attempt, ex.Message);
+                await Task.Delay(_options.AskRetryDelay * attempt, timeProvider, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The question as the app now has it; a failed read keeps waiting while time is left (the answer stays in the app).</summary>
+    private async Task<QuestionStatus> ReadAsync(QuestionStatus status, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await api.GetQuestionAsync(status.Id, cancellationToken);
+        }
+        catch (RelayApiException ex) when (ex.Status is null or >= HttpStatusCode.InternalServerError)
+        {
+            var left = status.ExpiresAt - timeProvider.GetUtcNow();
+            if (left <= -_options.CheckInterval)
+            {
+                throw new RelayApiException($"{ex.Message}. The question {status.Id} may have been answered meanwhile: call ask_user again with the same arguments (or key) to get its outcome.", ex);
+            }
+
+            LogReadFailed(status.Id, ex.Message);
+            // Past its time the app must close it, so the next read comes a check interval later.
+            return status with { SecondsLeft = left > TimeSpan.Zero ? (int)Math.Ceiling(left.TotalSeconds) : (int)_options.CheckInterval.TotalSeconds };
+        }
+    }
+
+    private static ProgressNotificationValue Progress(QuestionStatus status)
+    {
+        var elapsed = Math.Clamp(status.TimeoutSeconds - status.SecondsLeft, 0, status.TimeoutSeconds);
+        return new ProgressNotificationValue
+        {
+            Progress = elapsed,
+            Total = status.TimeoutSeconds,
+            Message = string.Create(
+                CultureInfo.InvariantCulture,
+                $"Asked in chat {status.ChatId}{Via(status)}; waiting for an answer (closes in {QuestionLimits.Describe(Math.Max(1, status.SecondsLeft))}).")
+        };
+    }
+
+    /// <summary>The tool's result: what the user answered and who, or that no answer came in time.</summary>
+    public static string Describe(QuestionStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return status.State switch
+        {
+            QuestionState.Answered when status.Option is { } option =>
+                $"{status.AnsweredBy} chose \"{status.Answer}\" (option {option + 1} of {status.Options.Count}){Via(status)}. (question {status.Id})",
+            QuestionState.Answered =>
+                $"{status.AnsweredBy} answered{Via(status)}: \"{status.Answer}\"{(status.Options.Count > 0 ? " (typed, not one of the options)" : string.Empty)}. (question {status.Id})",
+            QuestionState.Expired =>
+                $"No answer within {QuestionLimits.Describe(status.TimeoutSeconds)}: the question is closed and its buttons say so. Go on as your instructions say for an unanswered question. (question {status.Id})",
+            _ => throw new RelayApiException($"The question could not be shown in chat {status.ChatId}, so nobody saw it. (question {status.Id})"),
+        };
+    }
+
+    private static string Via(QuestionStatus status) =>
+        status.Via switch
+        {
+            null => string.Empty,
+            "telegram" => " on Telegram",
+            var other => $" on {other}",
+        };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ask_user: question {QuestionId} is {State}, {SecondsLeft} s left")]
+    private partial void LogWaiting(string questionId, QuestionState state, int secondsLeft);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ask_user: question {QuestionId} closed as {State}")]
+    private partial void LogClosed(string questionId, QuestionState state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ask_user: the function app could not be reached (attempt {Attempt}): {Reason}; asking again with the same key")]
+    private partial void LogAskRetried(int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ask_user: could not read question {QuestionId} ({Reason}); still waiting")]
+    private partial void LogReadFailed(string questionId, string reason);
+}

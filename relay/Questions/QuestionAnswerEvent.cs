@@ -1,0 +1,27 @@
+using Serverless.Contracts;
+using Serverless.Relay.Delivery;
+
+namespace Serverless.Relay.Questions;
+
+/// <summary>
+/// The function app's event for an answered question: <c>eventtype</c> <c>answer</c>, <c>subject</c>
+/// <c>questions/{id}</c>, from a chat user allowed on the channel. Webhook events are never allowlisted, so
+/// no webhook sender can make one.
+/// </summary>
+public static class QuestionAnswerEvent
+{
+    private const string SubjectPrefix = "questions/";
+
+    /// <summary>The question the event answers; null for any other event.</summary>
+    public static string? QuestionId(RelayEvent relayEvent)
+    {
+        ArgumentNullException.ThrowIfNull(relayEvent);
+        return relayEvent.Attribute("eventtype") == "answer"
+            && relayEvent.Attribute("trust") == "allowlisted"
+            && relayEvent.Attribute("subject") is { } subject
+            && subject.StartsWith(SubjectPrefix, StringComparison.Ordinal)
+            && QuestionLimits.IsQuestionId(subject[SubjectPrefix.Length..])
+                ? subject[SubjectPrefix.Length..]
+                : null;
+    }
+}
