@@ -13,8 +13,14 @@ public sealed class CreateOnce(Func<Task> create)
         var attempt = Volatile.Read(ref _attempt);
         if (attempt is null)
         {
-            var started = create();
-            attempt = Interlocked.CompareExchange(ref _attempt, started, null) ?? started;
+            // Claim the slot before calling out: callers that arrive together must not each send a create.
+            var claim = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            attempt = Interlocked.CompareExchange(ref _attempt, claim.Task, null);
+            if (attempt is null)
+            {
+                attempt = claim.Task;
+                _ = RunAsync(create, claim);
+            }
         }
 
         try
@@ -25,6 +31,23 @@ public sealed class CreateOnce(Func<Task> create)
         {
             _ = Interlocked.CompareExchange(ref _attempt, null, attempt);
             throw;
+        }
+    }
+
+    private static async Task RunAsync(Func<Task> create, TaskCompletionSource claim)
+    {
+        try
+        {
+            await create().ConfigureAwait(false);
+            claim.TrySetResult();
+        }
+        catch (OperationCanceledException ex)
+        {
+            claim.TrySetCanceled(ex.CancellationToken);
+        }
+        catch (Exception ex)
+        {
+            claim.TrySetException(ex);
         }
     }
 }
