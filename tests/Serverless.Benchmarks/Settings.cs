@@ -19,6 +19,8 @@ internal static class Paths
 
     public static string RelayProject => Path.Combine(RepositoryRoot, "relay", "Serverless.Relay.csproj");
 
+    public static string FunctionsProject => Path.Combine(RepositoryRoot, "functions", "Serverless.Functions.csproj");
+
     /// <summary>This harness's own dll: started again as the reference app and the stdio reference.</summary>
     public static string HarnessAssembly => typeof(Paths).Assembly.Location;
 

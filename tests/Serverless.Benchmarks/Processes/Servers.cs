@@ -39,18 +39,20 @@ internal static class Servers
     /// The function app as `dotnet run` serves it (the local default), with the built dll started by
     /// <c>dotnet</c>; in memory, or durable when <paramref name="storage"/> is a connection string.
     /// </summary>
-    public static Task<Server> StartFunctionsAsync(string logDirectory, string label, string? storage = null, IReadOnlyDictionary<string, string?>? settings = null, bool probeAllocations = false)
+    /// <param name="assembly">Another build of the app (the ReadyToRun publish) instead of the harness's reference to it.</param>
+    public static Task<Server> StartFunctionsAsync(string logDirectory, string label, string? storage = null, IReadOnlyDictionary<string, string?>? settings = null, bool probeAllocations = false, string? assembly = null)
     {
-        if (!File.Exists(Paths.FunctionsAssembly))
+        assembly ??= Paths.FunctionsAssembly;
+        if (!File.Exists(assembly))
         {
-            throw new FileNotFoundException($"The function app is not built at {Paths.FunctionsAssembly}; run the harness with `dotnet run -c {Paths.Configuration}`.");
+            throw new FileNotFoundException($"The function app is not built at {assembly}; run the harness with `dotnet run -c {Paths.Configuration}`.");
         }
 
         var environment = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Storage__ConnectionString"] = storage,
         };
-        return StartAsync($"functions-{label}", Paths.FunctionsAssembly, [], environment, "/api/health", "/api/hooks/generic", logDirectory, probeAllocations);
+        return StartAsync($"functions-{label}", assembly, [], environment, "/api/health", "/api/hooks/generic", logDirectory, probeAllocations);
     }
 
     /// <summary>

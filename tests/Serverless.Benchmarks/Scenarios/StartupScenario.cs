@@ -34,7 +34,26 @@ internal static class StartupScenario
         }
 
         Console.WriteLine($"  function app: {string.Join(", ", functions.Select(t => $"{t:0}"))} ms; reference: {string.Join(", ", reference.Select(t => $"{t:0}"))} ms");
-        report.Add("startup", "function app, start to first healthy answer", Median(functions), Median(reference), "ms", "lower", 0);
+        report.Add("startup", "function app (JIT), start to first healthy answer", Median(functions), Median(reference), "ms", "lower", 0);
+
+        // What is deployed: the Release publish, ReadyToRun for linux-x64 (the reference's framework is precompiled too).
+        var (published, publishFailure) = await PublishFunctionsAsync(options);
+        if (published is null)
+        {
+            report.Note($"startup: the ReadyToRun function app is skipped: {publishFailure}");
+        }
+        else
+        {
+            var readyToRun = new List<double>();
+            for (var i = 0; i < options.StartupRuns; i++)
+            {
+                await using var app = await Servers.StartFunctionsAsync(options.LogDirectory, "startup-r2r", assembly: published);
+                readyToRun.Add(app.ColdStart.TotalMilliseconds);
+            }
+
+            Console.WriteLine($"  function app (ReadyToRun): {string.Join(", ", readyToRun.Select(t => $"{t:0}"))} ms");
+            report.Add("startup", "function app (ReadyToRun publish), start to first healthy answer", Median(readyToRun), Median(reference), "ms", "lower", 0);
+        }
 
         // The relay's initialize answer does not wait for its connection, but it is given a live app anyway.
         await using var target = await Servers.StartFunctionsAsync(options.LogDirectory, "startup-relay-target");
@@ -151,6 +170,37 @@ internal static class StartupScenario
         {
             return false;
         }
+    }
+
+    /// <summary>The deployment publish of the function app (ReadyToRun), built in a folder of its own.</summary>
+    private static async Task<(string? Assembly, string? Failure)> PublishFunctionsAsync(BenchOptions options)
+    {
+        var output = Path.Combine(options.OutputDirectory, "functions-publish");
+        var log = Path.Combine(options.LogDirectory, "functions-publish.log");
+        Console.WriteLine($"  publishing the function app (Release, ReadyToRun; log: {log})...");
+        var (exitCode, text) = await DotnetAsync(
+            "publish", Paths.FunctionsProject, "-c", "Release", "--nologo",
+            "--artifacts-path", Path.Combine(options.OutputDirectory, "functions-build"), "-o", output);
+        await File.WriteAllTextAsync(log, text);
+        var assembly = Path.Combine(output, "Serverless.Functions.dll");
+        return exitCode == 0 && File.Exists(assembly)
+            ? (assembly, null)
+            : (null, $"`dotnet publish functions` failed (exit {exitCode}; see {log})");
+    }
+
+    private static async Task<(int ExitCode, string Output)> DotnetAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     /// <summary>
