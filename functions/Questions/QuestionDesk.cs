@@ -25,6 +25,8 @@ public sealed partial class QuestionDesk(
     /// <summary>The longest typed answer kept; a chat message is at most this long anyway.</summary>
     public const int MaxAnswerLength = 4096;
 
+    private const int MaxAskAttempts = 5;
+
     public bool Enabled => transport.Enabled;
 
     public string TransportName => transport.Name;
@@ -41,7 +43,7 @@ public sealed partial class QuestionDesk(
         var keyHash = QuestionKey.Hash(draft.Channel, draft.Key, chatId, draft.Text, draft.Options);
         var latest = await store.FindByKeyAsync(keyHash, cancellationToken);
         QuestionRecord question;
-        while (true)
+        for (var attempt = 1; ; attempt++)
         {
             if (latest is not null)
             {
@@ -78,7 +80,12 @@ public sealed partial class QuestionDesk(
             }
 
             // Someone asked at the same moment: the same key (then that ask is this one), or in the same chat
-            // (then the chat is busy). Looking again decides which.
+            // (then the chat is busy). Looking again decides which; it settles at once unless the store is broken.
+            if (attempt == MaxAskAttempts)
+            {
+                throw new InvalidOperationException($"The question store did not settle after {MaxAskAttempts} attempts to record a question in chat {chatId}.");
+            }
+
             latest = await store.FindByKeyAsync(keyHash, cancellationToken);
         }
 

@@ -15,7 +15,7 @@ public sealed class AskUserTool(AskUser askUser)
 {
     public const string Name = "ask_user";
 
-    [McpServerTool(Name = Name, Destructive = false, OpenWorld = true)]
+    [McpServerTool(Name = Name, Destructive = false, Idempotent = true, OpenWorld = true)]
     [Description(
         "Asks the user (this session's owner) a question in their chat (Telegram) and waits for the answer: one button per option, "
         + "or a typed reply. Use it before risky or irreversible steps (deploying, touching production, deleting data) and whenever you "
