@@ -14,13 +14,20 @@ public static class LocalServer
 {
     public const string DefaultUrl = RelayApiDefaults.LocalUrl;
 
+    /// <summary>
+    /// Settings files are read at start, not watched: the watcher covers the content root (the current
+    /// directory) with every folder below it, which in a repository with node_modules took a third of the
+    /// start-up (measured 561 against 377 ms). A later <c>--hostBuilder:reloadConfigOnChange=true</c> wins.
+    /// </summary>
+    private const string NoConfigurationReload = "--hostBuilder:reloadConfigOnChange=false";
+
     /// <param name="args">Command-line arguments (<c>--urls</c>, configuration overrides).</param>
     /// <param name="configure">Adds settings (runs before the settings are read).</param>
     /// <param name="configureServices">Replaces services (runs after the app's own registrations).</param>
     public static WebApplication Build(
         string[] args, Action<WebApplicationBuilder>? configure = null, Action<IServiceCollection>? configureServices = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        var builder = WebApplication.CreateSlimBuilder([NoConfigurationReload, .. args]);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
