@@ -73,11 +73,13 @@ public static class Json
     public static JsonNode? At(JsonNode? node, string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        foreach (var part in path.Split('.'))
+        // Walks the path's parts as spans: sources read several fields of every webhook.
+        foreach (var range in path.AsSpan().Split('.'))
         {
+            var part = path.AsSpan()[range];
             node = node switch
             {
-                JsonObject obj => obj[part],
+                JsonObject obj => obj.TryGetPropertyValue(part.Length == path.Length ? path : part.ToString(), out var child) ? child : null,
                 JsonArray array when int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < array.Count => array[i],
                 _ => null,
             };

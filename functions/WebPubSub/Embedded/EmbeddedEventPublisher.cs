@@ -15,6 +15,13 @@ public sealed class EmbeddedEventPublisher(EmbeddedWebPubSubHub hub, IOptions<We
     public Task PublishAsync(ChannelEvent channelEvent, string receipt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channelEvent);
+        // No relay connected (or waiting to resume) for this channel: the event waits in the inbox for the
+        // relay's backlog call, so the doorbell message is not even built.
+        if (!hub.HasMembers(options.Value.Hub, channelEvent.Channel))
+        {
+            return Task.CompletedTask;
+        }
+
         var json = JsonSerializer.SerializeToUtf8Bytes(new RelayMessage("event", channelEvent, receipt), EventJson.Options);
         hub.SendToGroup(options.Value.Hub, GroupMessage.FromJson(channelEvent.Channel, json));
         return Task.CompletedTask;

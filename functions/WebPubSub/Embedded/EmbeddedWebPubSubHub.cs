@@ -56,6 +56,25 @@ public sealed partial class EmbeddedWebPubSubHub(TimeProvider timeProvider, ILog
         }
     }
 
+    /// <summary>Whether a connection (attached or waiting to resume) is in the group, so a sender can skip building a message nobody gets.</summary>
+    public bool HasMembers(string hub, string group)
+    {
+        if (_connections.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var (_, connection) in _connections)
+        {
+            if (connection.Hub == hub && connection.IsInGroup(group))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Delivers a message to every connection in the group; returns how many received it.</summary>
     public int SendToGroup(string hub, string group, string dataType, JsonNode? data, string? fromUserId = null) =>
         SendToGroup(hub, GroupMessage.FromNode(group, dataType, data, fromUserId));

@@ -192,6 +192,28 @@ public sealed class EmbeddedWebPubSubTests : IAsyncLifetime
         Assert.Equal("receipt-2", (string?)frames[1]["data"]!["receipt"]);
     }
 
+    [Fact]
+    public async Task The_ring_skips_a_channel_nobody_listens_to_and_still_reaches_one_that_is_listened_to()
+    {
+        var hub = _app.Services.GetRequiredService<EmbeddedWebPubSubHub>();
+        var ring = _app.Services.GetRequiredService<IEventPublisher>();
+        Assert.False(hub.HasMembers("channels", "quiet"));
+
+        using var relay = await ConnectAsync(await AccessUrlAsync("heard"));
+        await ReceiveAsync(relay);
+        Assert.True(hub.HasMembers("channels", "heard"));
+        Assert.False(hub.HasMembers("channels", "quiet"));
+        Assert.False(hub.HasMembers("other-hub", "heard"));
+
+        // The quiet channel's event is in the inbox for a later backlog call; only the heard one rings.
+        await ring.PublishAsync(Event(1) with { Channel = "quiet" }, "receipt-1", CancellationToken.None);
+        await ring.PublishAsync(Event(2) with { Channel = "heard" }, "receipt-2", CancellationToken.None);
+
+        var frame = await ReceiveAsync(relay);
+        Assert.Equal("event2", (string?)frame["data"]!["event"]!["id"]);
+        Assert.Equal(1UL, frame["sequenceId"]!.GetValue<ulong>());
+    }
+
     private static async Task<string> ReceiveTextAsync(WebSocket socket)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
