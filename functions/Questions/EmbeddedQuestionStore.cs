@@ -68,6 +68,24 @@ public sealed class EmbeddedQuestionStore : IQuestionStore
         return saved;
     });
 
+    public Task<IReadOnlyList<QuestionRecord>> HoldingChatsAsync(CancellationToken cancellationToken) =>
+        Locked<IReadOnlyList<QuestionRecord>>(() => [.. _waitingByChat.Values.Select(id => _questions[id])]);
+
+    public Task<int> RemoveClosedBeforeAsync(DateTimeOffset closedBefore, CancellationToken cancellationToken) => Locked(() =>
+    {
+        var old = _questions.Values.Where(q => q.State != QuestionState.Waiting && q.ClosedAt < closedBefore).ToList();
+        foreach (var question in old)
+        {
+            _questions.Remove(question.Id);
+            if (_latestByKey.GetValueOrDefault(question.KeyHash) == question.Id)
+            {
+                _latestByKey.Remove(question.KeyHash);
+            }
+        }
+
+        return old.Count;
+    });
+
     private Task<T> Locked<T>(Func<T> action)
     {
         lock (_gate)

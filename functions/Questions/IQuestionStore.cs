@@ -26,4 +26,10 @@ public interface IQuestionStore
 
     /// <summary>Records the messages that carry the question, whatever its state; returns it as it now stands.</summary>
     Task<QuestionRecord?> SaveMessagesAsync(string id, IReadOnlyList<QuestionMessage> messages, bool formattingDropped, CancellationToken cancellationToken);
+
+    /// <summary>The questions that hold a chat (recorded, not closed): one per chat at most, so a short list.</summary>
+    Task<IReadOnlyList<QuestionRecord>> HoldingChatsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Forgets the questions closed before <paramref name="closedBefore"/>, with their key's pointer when it still names them; returns how many.</summary>
+    Task<int> RemoveClosedBeforeAsync(DateTimeOffset closedBefore, CancellationToken cancellationToken);
 }

@@ -25,6 +25,9 @@ public sealed partial class QuestionDesk(
     /// <summary>The longest typed answer kept; a chat message is at most this long anyway.</summary>
     public const int MaxAnswerLength = 4096;
 
+    /// <summary>How long a closed question is kept (its answer is replayed for a much shorter while).</summary>
+    public static readonly TimeSpan KeptAfterClosing = TimeSpan.FromDays(7);
+
     private const int MaxAskAttempts = 5;
 
     public bool Enabled => transport.Enabled;
@@ -177,6 +180,25 @@ public sealed partial class QuestionDesk(
         await transport.ShowOutcomeAsync(closed, CancellationToken.None);
         LogAnswered(id, closed.Channel);
         return new AnswerResult(AnswerOutcome.Answered, $"✅ Sent to Claude: {Summary.Clip(answer, 100)}");
+    }
+
+    /// <summary>
+    /// Closes the questions whose time ran out even if no relay reads them again (their buttons then say
+    /// so), and forgets the questions closed more than <see cref="KeptAfterClosing"/> ago.
+    /// </summary>
+    public async Task<QuestionSweep> SweepAsync(CancellationToken cancellationToken)
+    {
+        var closed = 0;
+        foreach (var question in await store.HoldingChatsAsync(cancellationToken))
+        {
+            if ((await CloseIfDueAsync(question, cancellationToken)).State != QuestionState.Waiting)
+            {
+                closed++;
+            }
+        }
+
+        var removed = await store.RemoveClosedBeforeAsync(timeProvider.GetUtcNow() - KeptAfterClosing, cancellationToken);
+        return new QuestionSweep(closed, removed);
     }
 
     /// <summary>What the relay reads: the question as it stands, with the seconds left on this app's clock.</summary>

@@ -10,6 +10,7 @@ public static class QuestionServices
     {
         ArgumentNullException.ThrowIfNull(mode);
         services.AddTransient<QuestionDesk>();
+        services.AddHostedService<QuestionSweeper>();
         if (mode.EmbeddedInbox)
         {
             services.AddSingleton<IQuestionStore, EmbeddedQuestionStore>();

@@ -121,6 +121,57 @@ public sealed class TableQuestionStore(TableClient table) : IQuestionStore
         }
     }
 
+    public async Task<IReadOnlyList<QuestionRecord>> HoldingChatsAsync(CancellationToken cancellationToken)
+    {
+        await _table.EnsureAsync(cancellationToken);
+        var holding = new List<QuestionRecord>();
+        // Row keys "chat-..." sort between "chat-" and "chat." ('.' follows '-').
+        var holds = table.QueryAsync<TableEntity>($"PartitionKey eq '{Partition}' and RowKey ge 'chat-' and RowKey lt 'chat.'", select: ["QuestionId"], cancellationToken: cancellationToken);
+        await foreach (var hold in holds)
+        {
+            if (hold.GetString("QuestionId") is { } id && await GetAsync(id, cancellationToken) is { State: QuestionState.Waiting } question)
+            {
+                holding.Add(question);
+            }
+        }
+
+        return holding;
+    }
+
+    public async Task<int> RemoveClosedBeforeAsync(DateTimeOffset closedBefore, CancellationToken cancellationToken)
+    {
+        await _table.EnsureAsync(cancellationToken);
+        var removed = 0;
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Partition} and RowKey ge {"id-"} and RowKey lt {"id."} and ClosedAt lt {closedBefore}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            var question = ToQuestion(entity);
+            if (question.State == QuestionState.Waiting)
+            {
+                continue;
+            }
+
+            var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Delete, entity, entity.ETag) };
+            if (await GetEntityAsync(KeyRow(question.KeyHash), cancellationToken) is { } pointer && pointer.GetString("QuestionId") == question.Id)
+            {
+                actions.Add(new(TableTransactionActionType.Delete, pointer, pointer.ETag));
+            }
+
+            try
+            {
+                await table.SubmitTransactionAsync(actions, cancellationToken);
+                removed++;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is 404 or 412)
+            {
+                // Changed or removed since it was read (the key asked again, another sweep): the next sweep looks again.
+            }
+        }
+
+        return removed;
+    }
+
     private static string QuestionRow(string id) => $"id-{id}";
 
     private static string KeyRow(string keyHash) => $"key-{keyHash}";

@@ -109,4 +109,31 @@ public sealed class TableQuestionStoreTests(AzuriteFixture fixture)
         Assert.Equal((QuestionState.Answered, "Wait"), (saved!.State, saved.Answer));
         Assert.Equal("7", Assert.Single((await store.GetAsync(question.Id, default))!.Messages).MessageId);
     }
+
+    [Fact]
+    public async Task The_sweep_finds_the_questions_holding_chats_and_forgets_only_those_closed_before_the_cut()
+    {
+        var store = Store();
+        var closedAt = new DateTimeOffset(2026, 1, 3, 0, 0, 0, TimeSpan.Zero);
+        var old = Question(key: "old", chat: "1");
+        var recent = Question(key: "recent", chat: "2");
+        var waiting = Question(key: "waiting", chat: "3");
+        foreach (var question in new[] { old, recent, waiting })
+        {
+            Assert.Equal(QuestionAdd.Added, await store.TryAddAsync(question, null, default));
+        }
+
+        await store.TryCloseAsync(old.Id, new QuestionClosing(QuestionState.Answered, closedAt, "Deploy", 0, "@owner"), default);
+        await store.TryCloseAsync(recent.Id, new QuestionClosing(QuestionState.Expired, closedAt.AddDays(2)), default);
+
+        Assert.Equal([waiting.Id], (await store.HoldingChatsAsync(default)).Select(q => q.Id));
+        Assert.Equal(1, await store.RemoveClosedBeforeAsync(closedAt.AddDays(1), default));
+
+        Assert.Null(await store.GetAsync(old.Id, default));
+        Assert.Null(await store.FindByKeyAsync("old", default));
+        Assert.Equal(QuestionState.Expired, (await store.GetAsync(recent.Id, default))?.State);
+        Assert.Equal(recent.Id, (await store.FindByKeyAsync("recent", default))?.Id);
+        Assert.Equal(QuestionState.Waiting, (await store.GetAsync(waiting.Id, default))?.State);
+        Assert.Equal(0, await store.RemoveClosedBeforeAsync(closedAt.AddDays(1), default));
+    }
 }
