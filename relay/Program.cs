@@ -5,6 +5,7 @@ using Serverless.Relay.Channel;
 using Serverless.Relay.CommandLine;
 using Serverless.Relay.Connection;
 using Serverless.Relay.Delivery;
+using Serverless.Relay.Playbooks;
 
 var urlOption = new Option<string?>("--url")
 {
@@ -33,6 +34,10 @@ var pollOption = new Option<int?>("--poll-interval")
 {
     Description = "Seconds between backlog polls that catch a missed doorbell (default 30).",
 };
+var playbookOption = new Option<string?>("--playbook")
+{
+    Description = $"The owner's rules for events when nobody is watching (default: {PlaybookFile.DefaultPath} in the current directory, if it exists).",
+};
 var codeArgument = new Argument<string>("code") { Description = "The code the Telegram bot sent to the person who wants to pair." };
 
 var pair = new Command("pair", "Approves a Telegram pairing code: that person's chat then reaches this channel.") { codeArgument };
@@ -57,6 +62,7 @@ var root = new RootCommand("Relays events from the serverless function app into 
     stateFileOption,
     visibilityOption,
     pollOption,
+    playbookOption,
     init,
     pair,
 };
@@ -78,6 +84,15 @@ root.SetAction(async (parse, cancellationToken) =>
         await Console.Error.WriteLineAsync($"relay: {error}");
         return 2;
     }
+
+    var (playbook, playbookError) = PlaybookFile.Load(parse.GetValue(playbookOption), Environment.CurrentDirectory);
+    if (playbook is null)
+    {
+        await Console.Error.WriteLineAsync($"relay: {playbookError}");
+        return 2;
+    }
+
+    settings = settings with { Playbook = playbook };
 
     DeliveredEventLog delivered;
     try

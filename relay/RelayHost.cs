@@ -67,7 +67,7 @@ public static class RelayHost
                 // initialize and registers the channel. Revisit when Claude Code delivers channels on 2026-07-28.
                 options.ProtocolVersion = ChannelProtocol.Version;
                 options.ServerInfo = new Implementation { Name = "serverless-relay", Version = typeof(RelayHost).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" };
-                options.ServerInstructions = ChannelInstructions.For(settings.Channel);
+                options.ServerInstructions = ChannelInstructions.For(settings.Channel, settings.Playbook);
                 options.Capabilities ??= new ServerCapabilities();
                 options.Capabilities.Experimental = new Dictionary<string, object>
                 {

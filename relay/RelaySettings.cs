@@ -21,6 +21,9 @@ public sealed record RelaySettings
     /// <summary>Where the ids of delivered events are kept across restarts.</summary>
     public required string StateFile { get; init; }
 
+    /// <summary>The owner's rules for events when nobody is watching (none by default).</summary>
+    public Playbooks.Playbook Playbook { get; init; } = Playbooks.Playbook.None;
+
     // The token stays out of any printed form of the settings.
     public override string ToString() => $"{Url} channel '{Channel}'";
 }

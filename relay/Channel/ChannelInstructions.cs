@@ -1,9 +1,14 @@
+using Serverless.Relay.Playbooks;
+
 namespace Serverless.Relay.Channel;
 
 /// <summary>The <c>instructions</c> of the initialize result: what the events are and how to treat them.</summary>
 public static class ChannelInstructions
 {
-    public static string For(string channel) =>
+    public static string For(string channel, Playbook? playbook = null) =>
+        playbook is { IsEmpty: false } ? $"{For(channel)}\n{playbook.Instructions()}" : For(channel);
+
+    private static string For(string channel) =>
         $"""
         Events from outside this terminal arrive as <channel ...> tags from this server, on channel '{channel}': webhooks from
         services such as GitHub, CI, PagerDuty, Sentry or monitoring, and chat messages. The tag's attributes say what it

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
 using ModelContextProtocol.Server;
+using Serverless.Relay.Playbooks;
 
 namespace Serverless.Relay.Channel;
 
 /// <summary>Writes channel notifications to the MCP session, once the client has initialised it.</summary>
-public sealed class McpChannelSink(McpServer server, SessionReadiness readiness) : IChannelSink
+public sealed class McpChannelSink(McpServer server, SessionReadiness readiness, RelaySettings settings) : IChannelSink
 {
     public const string Method = "notifications/claude/channel";
     public const string PermissionMethod = "notifications/claude/channel/permission";
@@ -14,10 +15,16 @@ public sealed class McpChannelSink(McpServer server, SessionReadiness readiness)
         ArgumentNullException.ThrowIfNull(notification);
         // A notification sent before notifications/initialized could be dropped by the client.
         await readiness.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var meta = ToMeta(notification.Meta);
+        if (settings.Playbook.Match(notification.Meta) is { } rule)
+        {
+            meta[Playbook.MetaKey] = rule.Name;
+        }
+
         var payload = new JsonObject
         {
             ["content"] = ChannelContent.Sanitize(notification.Content),
-            ["meta"] = ToMeta(notification.Meta),
+            ["meta"] = meta,
         };
         await server.SendNotificationAsync(Method, payload, cancellationToken: cancellationToken).ConfigureAwait(false);
     }

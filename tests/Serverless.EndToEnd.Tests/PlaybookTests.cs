@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Functions.Inbox;
+using Serverless.Testing;
+
+namespace Serverless.EndToEnd.Tests;
+
+/// <summary>
+/// The owner's playbook through a real relay process and the real MCP client: its rules are in the
+/// instructions, an event that matches a rule carries its name, one that matches none carries nothing, and a
+/// file the relay cannot read stops it at start with the line to fix.
+/// </summary>
+public sealed class PlaybookTests(LocalDefaultApp local) : IClassFixture<LocalDefaultApp>, IDisposable
+{
+    private readonly DirectoryInfo _project = Directory.CreateTempSubdirectory("playbook-");
+
+    public void Dispose() => _project.Delete(recursive: true);
+
+    private string Write(string text)
+    {
+        var path = Path.Combine(_project.FullName, "playbook.md");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public async Task A_matching_event_names_its_rule_and_the_rules_are_in_the_instructions()
+    {
+        var playbook = Write("""
+            Never push to main.
+
+            ## prod-errors
+            when: kind=generic severity=error|critical
+            do: Find the failing deploy and reply with a one-line diagnosis.
+            """);
+        await using var relay = await RelayProcess.StartAsync(local.App.BaseUrl, "playbook", "dev-relay-token", null, "--playbook", playbook);
+        await WebhookToChannelTests.WaitUntilConnectedAsync(relay);
+
+        Assert.Contains("Rule prod-errors (for events with kind=generic severity=error|critical): Find the failing deploy", relay.Client.ServerInstructions, StringComparison.Ordinal);
+        Assert.Contains("Never push to main.", relay.Client.ServerInstructions, StringComparison.Ordinal);
+
+        var matching = await Webhook.PostAcceptedAsync(local.Http, "playbook", new { title = "checkout is down", severity = "critical" });
+        var other = await Webhook.PostAcceptedAsync(local.Http, "playbook", new { title = "nightly report", severity = "info" });
+        await relay.SettledAsync(2, () => Task.FromResult(local.App.Services.GetRequiredService<EmbeddedEventInbox>().Count("playbook")), TimeSpan.FromSeconds(30));
+
+        var byId = relay.Notifications.ToDictionary(n => (string)n["meta"]!["event_id"]!);
+        Assert.Equal("prod-errors", (string?)byId[matching]["meta"]!["playbook"]);
+        Assert.False(byId[other]["meta"]!.AsObject().ContainsKey("playbook"));
+    }
+
+    [Fact]
+    public async Task A_playbook_the_relay_cannot_read_stops_it_at_start_with_the_line_to_fix()
+    {
+        var playbook = Write("## prod-errors\nwhen: kind=generic colour=red\ndo: look\n");
+        using var process = Process.Start(RelayProcess.StartInfo("dev-relay-token", "--url", local.App.BaseUrl.ToString(), "--playbook", playbook))!;
+
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(30_000));
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("playbook.md, line 2: 'colour' is not something an event has", await stderr, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, await stdout);
+    }
+}
