@@ -53,6 +53,8 @@ public static class RelayHost
         builder.Services.AddSingleton<RelayStatus>();
         builder.Services.AddSingleton(delivered);
         builder.Services.AddSingleton<RecentEvents>();
+        builder.Services.AddSingleton<ChatReceipts>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ChatReceipts>());
         builder.Services.AddSingleton<IChannelSink, McpChannelSink>();
         builder.Services.AddSingleton<EventDelivery>();
         builder.Services.AddSingleton<ReliablePubSubConnection>();

@@ -19,6 +19,8 @@ namespace Serverless.Contracts;
 [JsonSerializable(typeof(AckResponse))]
 [JsonSerializable(typeof(ReplyRequest))]
 [JsonSerializable(typeof(ReactRequest))]
+[JsonSerializable(typeof(ReceiptRequest))]
+[JsonSerializable(typeof(ReceiptResponse))]
 [JsonSerializable(typeof(EditRequest))]
 [JsonSerializable(typeof(ReplyResponse))]
 [JsonSerializable(typeof(PermissionRequest))]

@@ -24,6 +24,11 @@ public sealed class TelegramFunctions(FunctionEndpoints endpoints)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "relay/telegram/react")] HttpRequest request, FunctionContext function) =>
         endpoints.RunAsync(request, function);
 
+    [Function("relay-telegram-receipt")]
+    public Task<IResult> Receipt(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "relay/telegram/receipt")] HttpRequest request, FunctionContext function) =>
+        endpoints.RunAsync(request, function);
+
     [Function("relay-telegram-edit")]
     public Task<IResult> Edit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "relay/telegram/edit")] HttpRequest request, FunctionContext function) =>

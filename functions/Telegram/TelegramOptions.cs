@@ -31,5 +31,11 @@ public sealed class TelegramOptions
     /// <summary>Per channel, the chat that gets replies to webhook events (<c>Telegram:NotificationChats:{channel}</c>).</summary>
     public Dictionary<string, long> NotificationChats { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Which chats see that the session has their message: a reaction once it was shown (<c>PrivateChats</c> by default).</summary>
+    public TelegramReceipts Receipts { get; set; } = TelegramReceipts.PrivateChats;
+
+    /// <summary>The reaction a shown message gets; one of the emoji Telegram allows as reactions.</summary>
+    public string ReceiptEmoji { get; set; } = "👀";
+
     public bool Enabled => !string.IsNullOrWhiteSpace(BotToken);
 }

@@ -25,6 +25,16 @@ public sealed class TelegramOptionsValidator : IValidateOptions<TelegramOptions>
             failures.Add("Telegram:Policy must be pairing, allowlist or disabled.");
         }
 
+        if (!Enum.IsDefined(options.Receipts))
+        {
+            failures.Add("Telegram:Receipts must be Off, PrivateChats or AllChats.");
+        }
+
+        if (options.Receipts != TelegramReceipts.Off && string.IsNullOrWhiteSpace(options.ReceiptEmoji))
+        {
+            failures.Add("Telegram:ReceiptEmoji must be an emoji Telegram allows as a reaction (or set Telegram:Receipts to Off).");
+        }
+
         if (!ChannelName.IsValid(options.DefaultChannel))
         {
             failures.Add($"Telegram:DefaultChannel: {ChannelName.Rule}.");

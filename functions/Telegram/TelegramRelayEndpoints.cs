@@ -21,6 +21,7 @@ public static class TelegramRelayEndpoints
             .AddEndpointFilter(RelayEndpoints.RequireRelayTokenAsync);
         group.MapPost("/telegram/reply", ReplyAsync).WithName("relay-telegram-reply");
         group.MapPost("/telegram/react", ReactAsync).WithName("relay-telegram-react");
+        group.MapPost("/telegram/receipt", ReceiptAsync).WithName("relay-telegram-receipt");
         group.MapPost("/telegram/edit", EditAsync).WithName("relay-telegram-edit");
         group.MapPost("/permission", PermissionAsync).WithName("relay-permission");
         group.MapPost("/pair", PairAsync).WithName("relay-pair");
@@ -119,6 +120,53 @@ public static class TelegramRelayEndpoints
         }
 
         return TypedResults.Ok(new ReplyResponse(chat.Id, [body.MessageId]));
+    }
+
+    /// <summary>
+    /// The relay showed a chat message in the session: the message gets a reaction, so the sender knows the
+    /// session has it, in the chats <see cref="TelegramOptions.Receipts"/> allows (private chats by default).
+    /// </summary>
+    private static async Task<Results<Ok<ReceiptResponse>, ProblemHttpResult>> ReceiptAsync(
+        ReceiptRequest body, IOptions<TelegramOptions> options, ITelegramAccessStore store, TelegramBotApi bot, CancellationToken cancellationToken)
+    {
+        if (Check(body.Channel, options.Value) is { } problem)
+        {
+            return problem;
+        }
+
+        if (body.MessageId <= 0 || string.IsNullOrEmpty(body.ChatId))
+        {
+            return TypedResults.Problem("chat_id and message_id are required.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var chat = await ResolveChatAsync(body.ChatId, body.Channel!, options.Value, store, cancellationToken);
+        if (chat.Error is not null)
+        {
+            return chat.Error;
+        }
+
+        // Telegram gives private chats the user's (positive) id and groups negative ids.
+        var wanted = options.Value.Receipts switch
+        {
+            TelegramReceipts.AllChats => true,
+            TelegramReceipts.PrivateChats => chat.Id > 0,
+            _ => false,
+        };
+        if (!wanted)
+        {
+            return TypedResults.Ok(new ReceiptResponse(false, $"Telegram:Receipts is {options.Value.Receipts}"));
+        }
+
+        try
+        {
+            await bot.SetReactionAsync(chat.Id, body.MessageId, options.Value.ReceiptEmoji, cancellationToken);
+        }
+        catch (TelegramApiException ex)
+        {
+            return BadGateway(ex.Message);
+        }
+
+        return TypedResults.Ok(new ReceiptResponse(true));
     }
 
     private static async Task<Results<Ok<ReplyResponse>, ProblemHttpResult>> EditAsync(

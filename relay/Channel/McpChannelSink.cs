@@ -5,7 +5,7 @@ using Serverless.Relay.Playbooks;
 namespace Serverless.Relay.Channel;
 
 /// <summary>Writes channel notifications to the MCP session, once the client has initialised it.</summary>
-public sealed class McpChannelSink(McpServer server, SessionReadiness readiness, RelaySettings settings) : IChannelSink
+public sealed class McpChannelSink(McpServer server, SessionReadiness readiness, RelaySettings settings, ChatReceipts receipts) : IChannelSink
 {
     public const string Method = "notifications/claude/channel";
     public const string PermissionMethod = "notifications/claude/channel/permission";
@@ -27,6 +27,7 @@ public sealed class McpChannelSink(McpServer server, SessionReadiness readiness,
             ["meta"] = meta,
         };
         await server.SendNotificationAsync(Method, payload, cancellationToken: cancellationToken).ConfigureAwait(false);
+        receipts.Shown(notification.Meta);
     }
 
     public async Task SendPermissionAsync(string requestId, string behavior, CancellationToken cancellationToken)

@@ -10,6 +10,9 @@ public interface IChatApi
 
     Task<ReplyResponse> ReactAsync(string chatId, long messageId, string emoji, CancellationToken cancellationToken);
 
+    /// <summary>Tells the app a chat message was shown in the session; it reacts on it where receipts are on.</summary>
+    Task<ReceiptResponse> ReceiptAsync(string chatId, long messageId, CancellationToken cancellationToken);
+
     Task<ReplyResponse> EditAsync(string chatId, long messageId, string text, CancellationToken cancellationToken);
 
     /// <summary>Asks the paired chats to allow or deny a tool call.</summary>

@@ -73,6 +73,9 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
     public Task<ReplyResponse> ReactAsync(string chatId, long messageId, string emoji, CancellationToken cancellationToken) =>
         PostAsync("api/relay/telegram/react", new ReactRequest(settings.Channel, chatId, messageId, emoji), Json.ReactRequest, Json.ReplyResponse, "react", cancellationToken);
 
+    public Task<ReceiptResponse> ReceiptAsync(string chatId, long messageId, CancellationToken cancellationToken) =>
+        PostAsync("api/relay/telegram/receipt", new ReceiptRequest(settings.Channel, chatId, messageId), Json.ReceiptRequest, Json.ReceiptResponse, "receipt", cancellationToken);
+
     public Task<ReplyResponse> EditAsync(string chatId, long messageId, string text, CancellationToken cancellationToken) =>
         PostAsync("api/relay/telegram/edit", new EditRequest(settings.Channel, chatId, messageId, text), Json.EditRequest, Json.ReplyResponse, "edit", cancellationToken);
 

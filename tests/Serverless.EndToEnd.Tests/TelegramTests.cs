@@ -129,6 +129,42 @@ public sealed partial class TelegramTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_private_message_shown_in_the_session_gets_a_receipt_and_a_group_message_does_not()
+    {
+        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", RelayToken);
+        await WebhookToChannelTests.WaitUntilConnectedAsync(relay);
+
+        using (var response = await PostUpdateAsync(Message(Owner, "is the deploy done?", 77)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.True(await RelayProcess.EventuallyAsync(() => _telegram.Sent("setMessageReaction").Count == 1, TimeSpan.FromSeconds(30)), relay.Stderr);
+        var receipt = _telegram.Sent("setMessageReaction").Single();
+        Assert.Equal((Owner, 77L, "👀"), ((long)receipt["chat_id"]!, (long)receipt["message_id"]!, (string?)receipt["reaction"]![0]!["emoji"]));
+
+        // In a group (off by default there) the message is shown and nobody gets a reaction.
+        var group = new JsonObject
+        {
+            ["message"] = new JsonObject
+            {
+                ["message_id"] = 78,
+                ["from"] = new JsonObject { ["id"] = Owner, ["is_bot"] = false, ["first_name"] = "M" },
+                ["chat"] = new JsonObject { ["id"] = -100123, ["type"] = "supergroup" },
+                ["text"] = "@claude_bot and the group?",
+            },
+        };
+        using (var response = await PostUpdateAsync(group))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.True(await RelayProcess.EventuallyAsync(() => relay.Notifications.Count == 2, TimeSpan.FromSeconds(30)), relay.Stderr);
+        await Task.Delay(500);
+        Assert.Single(_telegram.Sent("setMessageReaction"));
+    }
+
+    [Fact]
     public async Task A_long_reply_arrives_as_ordered_parts_and_a_429_is_waited_out()
     {
         await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", RelayToken);

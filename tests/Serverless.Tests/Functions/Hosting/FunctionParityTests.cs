@@ -145,6 +145,7 @@ public sealed class FunctionParityTests(BothHosts hosts) : IClassFixture<BothHos
         { "relay-event", "/api/relay/events/abc", null },
         { "relay-telegram-reply", "/api/relay/telegram/reply", BothHosts.RelayToken },
         { "relay-telegram-react", "/api/relay/telegram/react", null },
+        { "relay-telegram-receipt", "/api/relay/telegram/receipt", BothHosts.RelayToken },
         { "relay-telegram-edit", "/api/relay/telegram/edit", BothHosts.RelayToken },
         { "relay-permission", "/api/relay/permission", BothHosts.RelayToken },
         { "relay-pair", "/api/relay/pair", BothHosts.RelayToken },

@@ -62,6 +62,7 @@ public sealed class ChannelBoundaryTests(ChannelBoundaryTests.TwoTeams teams) : 
         { "POST", "/api/relay/permission", """{"channel":"{0}","request_id":"abcde","tool_name":"Bash"}""" },
         { "POST", "/api/relay/telegram/reply", """{"channel":"{0}","text":"hi"}""" },
         { "POST", "/api/relay/telegram/react", """{"channel":"{0}","chat_id":"1","message_id":1,"emoji":"👍"}""" },
+        { "POST", "/api/relay/telegram/receipt", """{"channel":"{0}","chat_id":"1","message_id":1}""" },
         { "POST", "/api/relay/telegram/edit", """{"channel":"{0}","chat_id":"1","message_id":1,"text":"x"}""" },
         { "POST", "/api/relay/questions", """{"channel":"{0}","question":"Go?","chat_id":"1"}""" },
         { "GET", "/api/relay/questions/0123456789abcdef0123456789abcdef?channel={0}", null },
