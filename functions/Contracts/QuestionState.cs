@@ -21,4 +21,8 @@ public enum QuestionState
     /// <summary>The chat could not be reached, so nobody saw it.</summary>
     [JsonStringEnumMemberName("failed")]
     Failed,
+
+    /// <summary>Claude stopped waiting (its tool call was cancelled) before anyone answered.</summary>
+    [JsonStringEnumMemberName("withdrawn")]
+    Withdrawn,
 }

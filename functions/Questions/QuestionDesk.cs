@@ -123,6 +123,33 @@ public sealed partial class QuestionDesk(
             ? await CloseIfDueAsync(question, cancellationToken)
             : null;
 
+    /// <summary>
+    /// Closes a waiting question of this channel because Claude stopped waiting for it (its call was
+    /// cancelled); its buttons then say so and its chat is free. A question already closed stays as it is.
+    /// </summary>
+    public async Task<QuestionRecord?> WithdrawAsync(string channel, string id, CancellationToken cancellationToken)
+    {
+        if (await GetAsync(channel, id, cancellationToken) is not { } question)
+        {
+            return null;
+        }
+
+        if (question.State != QuestionState.Waiting)
+        {
+            return question;
+        }
+
+        if (await store.TryCloseAsync(id, new QuestionClosing(QuestionState.Withdrawn, timeProvider.GetUtcNow()), cancellationToken) is { } closed)
+        {
+            LogClosed(closed.Id, QuestionState.Withdrawn);
+            await transport.ShowOutcomeAsync(closed, CancellationToken.None);
+            return closed;
+        }
+
+        // Answered or closed at the same moment: that outcome stands.
+        return await store.GetAsync(id, cancellationToken) ?? question;
+    }
+
     /// <summary>The question waiting in this chat of this transport, if any (one past its time is closed first).</summary>
     public async Task<QuestionRecord?> WaitingInChatAsync(string chatId, CancellationToken cancellationToken) =>
         await store.WaitingInChatAsync(transport.Name, chatId, cancellationToken) is { } question
@@ -152,6 +179,8 @@ public sealed partial class QuestionDesk(
                 return new AnswerResult(AnswerOutcome.Closed, $"This question closed: no answer within {QuestionLimits.Describe(question.TimeoutSeconds)}.");
             case QuestionState.Failed:
                 return new AnswerResult(AnswerOutcome.Closed, "This question is no longer open.");
+            case QuestionState.Withdrawn:
+                return new AnswerResult(AnswerOutcome.Closed, "This question was withdrawn: Claude no longer waits for an answer.");
         }
 
         string answer;

@@ -16,6 +16,7 @@ public static class QuestionEndpoints
             .AddEndpointFilter(RelayEndpoints.RequireRelayTokenAsync);
         group.MapPost("/questions", AskAsync).WithName("relay-questions");
         group.MapGet("/questions/{id}", GetAsync).WithName("relay-question");
+        group.MapDelete("/questions/{id}", WithdrawAsync).WithName("relay-question-withdraw");
         return endpoints;
     }
 
@@ -42,8 +43,17 @@ public static class QuestionEndpoints
         };
     }
 
-    private static async Task<Results<Ok<QuestionStatus>, ProblemHttpResult>> GetAsync(
-        string id, HttpRequest request, QuestionDesk desk, CancellationToken cancellationToken)
+    private static Task<Results<Ok<QuestionStatus>, ProblemHttpResult>> GetAsync(
+        string id, HttpRequest request, QuestionDesk desk, CancellationToken cancellationToken) =>
+        OneAsync(id, request, desk, desk.GetAsync, cancellationToken);
+
+    /// <summary><c>DELETE</c>: Claude no longer waits (its call was cancelled); answers with the question as it now stands.</summary>
+    private static Task<Results<Ok<QuestionStatus>, ProblemHttpResult>> WithdrawAsync(
+        string id, HttpRequest request, QuestionDesk desk, CancellationToken cancellationToken) =>
+        OneAsync(id, request, desk, desk.WithdrawAsync, cancellationToken);
+
+    private static async Task<Results<Ok<QuestionStatus>, ProblemHttpResult>> OneAsync(
+        string id, HttpRequest request, QuestionDesk desk, Func<string, string, CancellationToken, Task<QuestionRecord?>> act, CancellationToken cancellationToken)
     {
         var channel = request.Query["channel"].ToString();
         if (!ChannelName.IsValid(channel))
@@ -56,7 +66,7 @@ public static class QuestionEndpoints
             return TypedResults.Problem("A question id is 32 hex digits.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        return await desk.GetAsync(channel, id, cancellationToken) is { } question
+        return await act(channel, id, cancellationToken) is { } question
             ? TypedResults.Ok(desk.Status(question))
             : TypedResults.Problem($"No question {id} on channel {channel}.", statusCode: StatusCodes.Status404NotFound);
     }

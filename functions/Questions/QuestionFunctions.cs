@@ -15,4 +15,9 @@ public sealed class QuestionFunctions(FunctionEndpoints endpoints)
     public Task<IResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "relay/questions/{id}")] HttpRequest request, FunctionContext function) =>
         endpoints.RunAsync(request, function);
+
+    [Function("relay-question-withdraw")]
+    public Task<IResult> Withdraw(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "relay/questions/{id}")] HttpRequest request, FunctionContext function) =>
+        endpoints.RunAsync(request, function);
 }

@@ -34,6 +34,7 @@ public static class TelegramQuestionText
         {
             QuestionState.Answered => $"✅ {question.AnsweredBy} answered: {Summary.Clip(question.Answer ?? string.Empty, 500)}",
             QuestionState.Expired => $"⌛ No answer within {QuestionLimits.Describe(question.TimeoutSeconds)}; Claude was told so.",
+            QuestionState.Withdrawn => "↩️ Withdrawn: Claude no longer waits for an answer.",
             _ => "Closed.",
         };
         return $"{Header(question)}\n\n{Own(question, outcome)}";

@@ -10,4 +10,7 @@ public interface IQuestionApi
 
     /// <summary>Where the question stands; reading it past its time closes it.</summary>
     Task<QuestionStatus> GetQuestionAsync(string questionId, CancellationToken cancellationToken);
+
+    /// <summary>Closes a waiting question because Claude no longer waits for it; returns it as it now stands.</summary>
+    Task<QuestionStatus> WithdrawQuestionAsync(string questionId, CancellationToken cancellationToken);
 }

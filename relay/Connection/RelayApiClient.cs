@@ -103,11 +103,17 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
         return PostAsync("api/relay/questions", question with { Channel = settings.Channel }, Json.AskRequest, Json.QuestionStatus, "ask_user", cancellationToken);
     }
 
-    public async Task<QuestionStatus> GetQuestionAsync(string questionId, CancellationToken cancellationToken)
+    public Task<QuestionStatus> GetQuestionAsync(string questionId, CancellationToken cancellationToken) =>
+        QuestionAsync(HttpMethod.Get, questionId, "question lookup", cancellationToken);
+
+    public Task<QuestionStatus> WithdrawQuestionAsync(string questionId, CancellationToken cancellationToken) =>
+        QuestionAsync(HttpMethod.Delete, questionId, "question withdrawal", cancellationToken);
+
+    private async Task<QuestionStatus> QuestionAsync(HttpMethod method, string questionId, string operation, CancellationToken cancellationToken)
     {
         var path = $"api/relay/questions/{Uri.EscapeDataString(questionId)}?channel={Uri.EscapeDataString(settings.Channel)}";
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl(), path));
-        return await SendAsync(request, Typed(Json.QuestionStatus), "question lookup", cancellationToken).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(method, new Uri(BaseUrl(), path));
+        return await SendAsync(request, Typed(Json.QuestionStatus), operation, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<AckResponse> PostReceiptsAsync(string path, IReadOnlyList<string> receipts, string operation, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using Serverless.Contracts;
@@ -18,8 +19,12 @@ public sealed partial class AskUser(
     QuestionSignals signals,
     TimeProvider timeProvider,
     ILogger<AskUser> logger,
-    AskUserOptions? options = null)
+    AskUserOptions? options = null,
+    IHostApplicationLifetime? lifetime = null)
 {
+    /// <summary>How long withdrawing a question may take once its call was cancelled.</summary>
+    public static readonly TimeSpan WithdrawBudget = TimeSpan.FromSeconds(5);
+
     private readonly AskUserOptions _options = options ?? new AskUserOptions();
 
     /// <summary>Asks and waits; returns the text for Claude: the answer and who gave it, or that none came in time.</summary>
@@ -30,6 +35,25 @@ public sealed partial class AskUser(
         ArgumentNullException.ThrowIfNull(progress);
         var status = await AskOnceAsync(question, cancellationToken);
         LogWaiting(status.Id, status.State, status.SecondsLeft);
+        try
+        {
+            status = await WaitAsync(status, progress, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && lifetime?.ApplicationStopping.IsCancellationRequested != true)
+        {
+            // Claude Code cancelled the call (the user pressed Esc, or the turn ended): nobody waits for the
+            // answer any more, so the question closes and its buttons say so. Not when the relay is stopping:
+            // a restarted relay asks again with the same key and must find the question still open.
+            await WithdrawAsync(status.Id);
+            throw;
+        }
+
+        LogClosed(status.Id, status.State);
+        return Describe(status);
+    }
+
+    private async Task<QuestionStatus> WaitAsync(QuestionStatus status, IProgress<ProgressNotificationValue> progress, CancellationToken cancellationToken)
+    {
         while (status.State == QuestionState.Waiting)
         {
             var signal = signals.NextAsync(status.Id);
@@ -50,8 +74,22 @@ public sealed partial class AskUser(
             status = await ReadAsync(status, cancellationToken);
         }
 
-        LogClosed(status.Id, status.State);
-        return Describe(status);
+        return status;
+    }
+
+    private async Task WithdrawAsync(string questionId)
+    {
+        using var budget = new CancellationTokenSource(WithdrawBudget, timeProvider);
+        try
+        {
+            var status = await api.WithdrawQuestionAsync(questionId, budget.Token);
+            LogWithdrawn(questionId, status.State);
+        }
+        catch (Exception ex) when (ex is RelayApiException or OperationCanceledException)
+        {
+            // The app closes it at its deadline anyway.
+            LogWithdrawFailed(questionId, ex.Message);
+        }
     }
 
     /// <summary>The ask, tried again when the app could not be reached: the same key returns the same question, never a second one.</summary>
@@ -117,6 +155,8 @@ public sealed partial class AskUser(
                 $"{status.AnsweredBy} answered{Via(status)}: \"{status.Answer}\"{(status.Options.Count > 0 ? " (typed, not one of the options)" : string.Empty)}. (question {status.Id})",
             QuestionState.Expired =>
                 $"No answer within {QuestionLimits.Describe(status.TimeoutSeconds)}: the question is closed and its buttons say so. Go on as your instructions say for an unanswered question. (question {status.Id})",
+            QuestionState.Withdrawn =>
+                $"The question was withdrawn before anyone answered (an earlier ask_user call was cancelled); ask again with a new key to ask afresh. (question {status.Id})",
             _ => throw new RelayApiException($"The question could not be shown in chat {status.ChatId}, so nobody saw it. (question {status.Id})"),
         };
     }
@@ -137,6 +177,12 @@ public sealed partial class AskUser(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ask_user: the function app could not be reached (attempt {Attempt}): {Reason}; asking again with the same key")]
     private partial void LogAskRetried(int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ask_user: the call for question {QuestionId} was cancelled; the question is now {State}")]
+    private partial void LogWithdrawn(string questionId, QuestionState state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ask_user: the call for question {QuestionId} was cancelled but the question could not be withdrawn ({Reason}); it closes at its deadline")]
+    private partial void LogWithdrawFailed(string questionId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ask_user: could not read question {QuestionId} ({Reason}); still waiting")]
     private partial void LogReadFailed(string questionId, string reason);

@@ -24,7 +24,7 @@ public sealed class AskUserTool(AskUser askUser)
         + "then do what your instructions say for that case. One question per chat is open at a time; asking while another waits there "
         + "fails with a message saying so. Idempotent: asking again with the same key (by default: the same question, options and chat) "
         + "while it waits, or within an hour of its answer, returns that question and its answer instead of asking twice (so after a "
-        + "relay restart, ask again the same way); pass a new key to ask the same words afresh.")]
+        + "relay restart, ask again the same way); pass a new key to ask the same words afresh. Cancelling the call withdraws the question.")]
     public async Task<string> AskUserAsync(
         [Description("The question, plain text (at most 3,000 characters).")] string question,
         IProgress<ProgressNotificationValue> progress,

@@ -314,6 +314,33 @@ public sealed partial class AskUserTests : IAsyncLifetime
         Assert.False(call.IsCompleted);
     }
 
+    [Fact]
+    public async Task A_call_that_Claude_Code_cancels_withdraws_its_question_and_frees_the_chat()
+    {
+        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", RelayToken);
+        using var cancel = new CancellationTokenSource();
+        // The SDK's client sends notifications/cancelled for the request when its token is cancelled, as Claude Code does on Esc.
+        var call = relay.Client.CallToolAsync("ask_user", Ask("Rotate the database password now?", ["Rotate", "Later"]), cancellationToken: cancel.Token).AsTask();
+        var asked = await QuestionSentAsync("Rotate the database password", relay);
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        Assert.True(await RelayProcess.EventuallyAsync(() => _telegram.Sent("editMessageText").Count == 1, TimeSpan.FromSeconds(30)), relay.Stderr);
+        var edit = _telegram.Sent("editMessageText").Single();
+        Assert.Equal((Owner, asked.MessageId), ((long)edit["chat_id"]!, (long)edit["message_id"]!));
+        Assert.Contains("Withdrawn", (string)edit["text"]!, StringComparison.Ordinal);
+        Assert.Null(edit["reply_markup"]);
+        Assert.Null(await Questions.WaitingInChatAsync("telegram", Owner.ToString(CultureInfo.InvariantCulture), default));
+
+        // A late tap is told the question is gone, and the next question can use the chat.
+        await TapAsync(Owner, Owner, asked, asked.Buttons[0].Data, "owner");
+        Assert.Contains("withdrawn", (string)_telegram.Sent("answerCallbackQuery")[^1]["text"]!, StringComparison.Ordinal);
+        var next = relay.Client.CallToolAsync("ask_user", Ask("Rotate it tomorrow instead?", ["Yes", "No"])).AsTask();
+        await QuestionSentAsync("Rotate it tomorrow instead?", relay);
+        Assert.False(next.IsCompleted);
+    }
+
     /// <summary>The relay's own process id, from its start-up line on stderr: the process this test kills.</summary>
     private static async Task<int> RelayPidAsync(RelayProcess relay)
     {

@@ -154,6 +154,7 @@ public sealed class FunctionParityTests(BothHosts hosts) : IClassFixture<BothHos
         { "relay-questions", "/api/relay/questions", null },
         { "relay-question", "/api/relay/questions/0123456789abcdef0123456789abcdef?channel=default", BothHosts.RelayToken },
         { "relay-question", "/api/relay/questions/not-an-id?channel=default", BothHosts.RelayToken },
+        { "relay-question-withdraw", "/api/relay/questions/0123456789abcdef0123456789abcdef?channel=default", BothHosts.RelayToken },
     };
 
     [Theory]

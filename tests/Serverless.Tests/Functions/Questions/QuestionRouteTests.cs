@@ -281,6 +281,34 @@ public sealed class QuestionRouteTests(QuestionRouteTests.QuestionsApp fixture) 
     }
 
     [Fact]
+    public async Task Withdrawing_a_waiting_question_closes_it_replaces_its_buttons_and_frees_the_chat_and_an_answered_one_stays_answered()
+    {
+        var owner = await PairedAsync();
+        var (_, asked) = await AskAsync(owner, "Purge the CDN cache?", ["Purge", "Not now"]);
+        var id = (string)asked["id"]!;
+
+        var (status, withdrawn) = await SendAsync(HttpMethod.Delete, $"/api/relay/questions/{id}?channel=default");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("withdrawn", (string?)withdrawn["state"]);
+        var edit = Assert.Single(SentTo(owner, "editMessageText"));
+        Assert.Contains("Withdrawn: Claude no longer waits for an answer.", (string)edit["text"]!, StringComparison.Ordinal);
+        Assert.Null(edit["reply_markup"]);
+        await TapAsync(owner, id, 0, $"cb-late-{owner}");
+        Assert.StartsWith("This question was withdrawn", CallbackAnswer($"cb-late-{owner}"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await AskAsync(owner, "Purge it tonight?", ["Yes", "No"])).Status);
+
+        // Another channel's token learns nothing, and an answered question is not taken back.
+        var (foreign, _) = await SendAsync(HttpMethod.Delete, $"/api/relay/questions/{id}?channel=team-a", token: TeamAToken);
+        Assert.Equal(HttpStatusCode.NotFound, foreign);
+        var second = await PairedAsync();
+        var (_, other) = await AskAsync(second, "Scale out?", ["Yes", "No"]);
+        await TapAsync(second, (string)other["id"]!, 0, $"cb-{second}");
+        var (_, kept) = await SendAsync(HttpMethod.Delete, $"/api/relay/questions/{(string)other["id"]!}?channel=default");
+        Assert.Equal("answered", (string?)kept["state"]);
+    }
+
+    [Fact]
     public async Task An_answer_goes_to_the_channels_queue_as_an_answer_event_and_stays_with_the_question()
     {
         var owner = await PairedAsync("team-a");

@@ -66,6 +66,7 @@ public sealed class ChannelBoundaryTests(ChannelBoundaryTests.TwoTeams teams) : 
         { "POST", "/api/relay/telegram/edit", """{"channel":"{0}","chat_id":"1","message_id":1,"text":"x"}""" },
         { "POST", "/api/relay/questions", """{"channel":"{0}","question":"Go?","chat_id":"1"}""" },
         { "GET", "/api/relay/questions/0123456789abcdef0123456789abcdef?channel={0}", null },
+        { "DELETE", "/api/relay/questions/0123456789abcdef0123456789abcdef?channel={0}", null },
     };
 
     private Task<HttpResponseMessage> RouteAsync(string method, string path, string? body, string channel, string token)

@@ -133,6 +133,8 @@ public sealed class AskUserTests
     public async Task A_cancelled_call_stops_waiting_and_leaves_no_waiter_behind()
     {
         _api.Setup(a => a.AskAsync(Question, It.IsAny<CancellationToken>())).ReturnsAsync(Status(QuestionState.Waiting, 600));
+        // Withdrawing fails (the app is away): the call still ends as cancelled.
+        _api.Setup(a => a.WithdrawQuestionAsync(Id, It.IsAny<CancellationToken>())).ThrowsAsync(new RelayApiException("the app is away"));
         using var cancel = new CancellationTokenSource();
 
         var call = AskUser().AskAsync(Question, _progress, cancel.Token);
@@ -150,5 +152,38 @@ public sealed class AskUserTests
         public IReadOnlyList<ProgressNotificationValue> Values => [.. _values];
 
         public void Report(ProgressNotificationValue value) => _values.Enqueue(value);
+    }
+
+    [Fact]
+    public async Task A_cancelled_call_withdraws_its_question_unless_the_relay_is_stopping()
+    {
+        _api.Setup(a => a.AskAsync(Question, It.IsAny<CancellationToken>())).ReturnsAsync(Status(QuestionState.Waiting, 600));
+        _api.Setup(a => a.WithdrawQuestionAsync(Id, It.IsAny<CancellationToken>())).ReturnsAsync(Status(QuestionState.Withdrawn, 0));
+        var lifetime = new Mock<Microsoft.Extensions.Hosting.IHostApplicationLifetime>();
+        using var stopping = new CancellationTokenSource();
+        lifetime.SetupGet(l => l.ApplicationStopping).Returns(stopping.Token);
+        var askUser = new AskUser(_api.Object, _signals, _time, NullLogger<AskUser>.Instance, new AskUserOptions(), lifetime.Object);
+
+        using (var cancel = new CancellationTokenSource())
+        {
+            var call = askUser.AskAsync(Question, _progress, cancel.Token);
+            await Eventually.TrueAsync(() => _signals.Waiting == 1);
+            await cancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        }
+
+        _api.Verify(a => a.WithdrawQuestionAsync(Id, It.IsAny<CancellationToken>()), Times.Once);
+
+        // The relay is stopping (stdin closed): a restarted relay asks again with the same key and must find it open.
+        await stopping.CancelAsync();
+        using (var cancel = new CancellationTokenSource())
+        {
+            var call = askUser.AskAsync(Question, _progress, cancel.Token);
+            await Eventually.TrueAsync(() => _signals.Waiting == 1);
+            await cancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        }
+
+        _api.Verify(a => a.WithdrawQuestionAsync(Id, It.IsAny<CancellationToken>()), Times.Once);
     }
 }
