@@ -1,13 +1,17 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Serverless.Functions.Events;
+using Serverless.Functions.History;
 using Serverless.Functions.Inbox;
 using Serverless.Functions.Publishing;
 using Serverless.Functions.Sources;
+using Serverless.Functions.Telemetry;
 
 namespace Serverless.Functions.Hooks;
 
 /// <summary>Turns a draft into an envelope, stores it durably, then rings the doorbell.</summary>
-public sealed partial class EventIngress(IEventInbox inbox, IEventPublisher publisher, TimeProvider timeProvider, ILogger<EventIngress> logger)
+public sealed partial class EventIngress(
+    IEventInbox inbox, IEventPublisher publisher, TimeProvider timeProvider, ILogger<EventIngress> logger, EventHistory? history = null)
 {
     /// <summary>
     /// How long storing may take, retries included. Webhook senders give up after about 10 s (GitHub), so
@@ -23,8 +27,10 @@ public sealed partial class EventIngress(IEventInbox inbox, IEventPublisher publ
     public async Task<ChannelEvent> AcceptAsync(string source, string channel, EventDraft draft, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(draft);
+        using var activity = EventTelemetry.Source.StartActivity("accept event", ActivityKind.Producer);
         var channelEvent = new ChannelEvent
         {
+            TraceParent = activity?.Id,
             Id = EventId(source, channel, draft),
             Source = $"/hooks/{source}",
             Type = $"{source}.{draft.EventType}",
@@ -51,10 +57,12 @@ public sealed partial class EventIngress(IEventInbox inbox, IEventPublisher publ
             Behavior = draft.Behavior,
         };
 
+        activity?.SetTag("event.id", channelEvent.Id).SetTag("event.source", source).SetTag("event.channel", channel);
         string receipt;
         using var budget = new Budget(StoreBudget, timeProvider, cancellationToken);
         try
         {
+            using var storing = EventTelemetry.Source.StartActivity("store event");
             receipt = await inbox.StoreAsync(channelEvent, budget.Token);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
@@ -67,16 +75,31 @@ public sealed partial class EventIngress(IEventInbox inbox, IEventPublisher publ
         }
 
         LogStored(channelEvent.Id, source, channel);
+        EventTelemetry.CountAccepted(source, channel);
+        var storedAt = timeProvider.GetUtcNow();
+        DateTimeOffset? rungAt = null;
         budget.Restart(RingBudget);
         try
         {
             // The inbox is the truth: a missed doorbell only delays delivery until the relay's next backlog poll.
+            using var ringing = EventTelemetry.Source.StartActivity("ring relay");
             await publisher.PublishAsync(channelEvent, receipt, budget.Token);
+            rungAt = timeProvider.GetUtcNow();
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             LogPublishFailed(ex, channelEvent.Id, channel);
         }
+
+        // One note for the three ingress steps, handed to the background writer: the webhook waits on no history write.
+        history?.Record(new HistoryNote(channel, channelEvent.Id, rungAt is { } rung
+            ? [new(EventStep.Received, channelEvent.Time), new(EventStep.Stored, storedAt), new(EventStep.Rung, rung)]
+            : [new(EventStep.Received, channelEvent.Time), new(EventStep.Stored, storedAt)])
+        {
+            Kind = source,
+            Type = channelEvent.Type,
+            Summary = channelEvent.Summary,
+        });
 
         return channelEvent;
     }

@@ -1,10 +1,11 @@
+using Serverless.Functions.History;
 using Serverless.Functions.Publishing;
 
 namespace Serverless.Functions.Hooks;
 
 public static class HookServices
 {
-    /// <summary>The webhook ingress: body limits, and the store-then-ring path every accepted event takes.</summary>
+    /// <summary>The webhook ingress: body limits, the store-then-ring path every accepted event takes, and its history.</summary>
     public static IServiceCollection AddHooks(this IServiceCollection services)
     {
         services.AddOptions<IngressOptions>().BindConfiguration(IngressOptions.Section)
@@ -13,6 +14,7 @@ public static class HookServices
         services.AddSingleton<IEventPublisher, WebPubSubEventPublisher>();
         services.AddSingleton<EventIngress>();
         services.AddSingleton<WebhookReceiver>();
+        services.AddHistory();
         return services;
     }
 }

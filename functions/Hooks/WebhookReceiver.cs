@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Events;
+using Serverless.Functions.History;
 using Serverless.Functions.Sources;
 using Serverless.Functions.Sources.Dedupe;
 using Serverless.Functions.Sources.Filters;
@@ -19,6 +20,7 @@ public sealed partial class WebhookReceiver(
     IDeliveryLog deliveries,
     TimeProvider timeProvider,
     EventIngress ingress,
+    EventHistory history,
     ILogger<WebhookReceiver> logger)
 {
     private readonly FrozenDictionary<string, IWebhookSource> _sources = sources.ToFrozenDictionary(s => s.Name, StringComparer.Ordinal);
@@ -41,6 +43,7 @@ public sealed partial class WebhookReceiver(
         var body = await BoundedBody.ReadAsync(request, limit, cancellationToken);
         if (body is null)
         {
+            history.Refuse(channel, source, RefusalReason.TooLarge);
             return TypedResults.Problem($"The body is larger than {limit} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
@@ -48,6 +51,7 @@ public sealed partial class WebhookReceiver(
         var secret = sourceOptions.Get(source).Secret;
         if (string.IsNullOrEmpty(secret) || !adapter.Verify(delivery, secret, timeProvider.GetUtcNow()))
         {
+            history.Refuse(channel, source, RefusalReason.BadSignature);
             LogRejected(source, channel, string.IsNullOrEmpty(secret) ? "no secret is configured for this source" : "the credential does not match");
             return TypedResults.Unauthorized();
         }
@@ -55,6 +59,7 @@ public sealed partial class WebhookReceiver(
         switch (adapter.Normalize(delivery))
         {
             case SourceOutcome.Invalid invalid:
+                history.Refuse(channel, source, RefusalReason.Invalid);
                 return TypedResults.Problem(invalid.Reason, statusCode: StatusCodes.Status400BadRequest);
             case SourceOutcome.Ignored ignored:
                 return TypedResults.Ok(new IgnoredBody(DeliveryOutcome.Ignored, ignored.Reason));
@@ -62,6 +67,7 @@ public sealed partial class WebhookReceiver(
                 var draft = accepted.Draft;
                 if (filters.Value.GetValueOrDefault(channel)?.Reject(source, draft) is { } reason)
                 {
+                    history.Refuse(channel, source, RefusalReason.Filtered);
                     return TypedResults.Ok(new IgnoredBody(DeliveryOutcome.Filtered, reason));
                 }
 

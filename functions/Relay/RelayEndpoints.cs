@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Events;
+using Serverless.Functions.History;
 using Serverless.Functions.Hooks;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Inbox;
@@ -82,7 +83,7 @@ public static partial class RelayEndpoints
     }
 
     private static async Task<Results<Ok<BacklogResponse>, ProblemHttpResult>> BacklogAsync(
-        BacklogRequest body, IEventInbox inbox, CancellationToken cancellationToken)
+        BacklogRequest body, IEventInbox inbox, EventHistory history, CancellationToken cancellationToken)
     {
         if (!ChannelName.IsValid(body.Channel))
         {
@@ -92,6 +93,16 @@ public static partial class RelayEndpoints
         var max = Math.Clamp(body.Max ?? RelayApiDefaults.BacklogBatch, 1, RelayApiDefaults.MaxBacklogBatch);
         var visibility = TimeSpan.FromSeconds(Math.Clamp(body.VisibilitySeconds ?? RelayApiDefaults.VisibilitySeconds, 1, RelayApiDefaults.MaxVisibilitySeconds));
         var batch = await inbox.ReceiveAsync(body.Channel!, max, visibility, cancellationToken);
+        foreach (var item in batch.Items)
+        {
+            history.Record(body.Channel!, item.Event.Id, EventStep.Taken);
+        }
+
+        foreach (var dead in batch.DeadLettered)
+        {
+            history.Record(body.Channel!, dead.Id, EventStep.DeadLettered, $"taken {dead.Attempts} times without an acknowledgement; moved to {dead.Queue}");
+        }
+
         return TypedResults.Ok(new BacklogResponse(
             [.. batch.Items.Select(i => new RelayMessage("event", i.Event, i.Receipt))],
             batch.DeadLettered));

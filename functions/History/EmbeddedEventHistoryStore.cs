@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+
+namespace Serverless.Functions.History;
+
+/// <summary>The history in memory, for the local default: gone with the process, like the embedded inbox.</summary>
+public sealed class EmbeddedEventHistoryStore : IEventHistoryStore
+{
+    private readonly ConcurrentDictionary<(string Channel, string Id), Row> _events = new();
+    private readonly ConcurrentDictionary<(string Channel, string Source, RefusalReason Reason), Counter> _refusals = new();
+
+    public Task WriteAsync(IReadOnlyList<HistoryNote> notes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notes);
+        foreach (var note in notes)
+        {
+            var row = _events.GetOrAdd((note.Channel, note.EventId), static _ => new Row());
+            lock (row)
+            {
+                row.Kind ??= note.Kind;
+                row.Type ??= note.Type;
+                row.Summary ??= note.Summary;
+                foreach (var step in note.Steps)
+                {
+                    row.Steps[step.Step] = step;
+                    row.LastAt = row.LastAt > step.At ? row.LastAt : step.At;
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task CountRefusalsAsync(string channel, string source, RefusalReason reason, long count, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var counter = _refusals.GetOrAdd((channel, source, reason), static _ => new Counter());
+        lock (counter)
+        {
+            counter.Count += count;
+            counter.LastAt = counter.LastAt > at ? counter.LastAt : at;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<EventHistoryEntry?> GetAsync(string channel, string eventId, CancellationToken cancellationToken) =>
+        Task.FromResult(_events.TryGetValue((channel, eventId), out var row) ? ToEntry(channel, eventId, row) : null);
+
+    public Task<IReadOnlyList<EventHistoryEntry>> ListAsync(string channel, HistoryQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        IReadOnlyList<EventHistoryEntry> entries = HistoryOrder.Select(
+            _events.Where(e => e.Key.Channel == channel).Select(e => ToEntry(channel, e.Key.Id, e.Value)),
+            query);
+        return Task.FromResult(entries);
+    }
+
+    public Task<IReadOnlyList<RefusalCount>> RefusalsAsync(string channel, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<RefusalCount> counts = [.. _refusals
+            .Where(r => r.Key.Channel == channel)
+            .Select(r => { lock (r.Value) { return new RefusalCount(channel, r.Key.Source, r.Key.Reason, r.Value.Count, r.Value.LastAt); } })
+            .OrderBy(r => r.Source, StringComparer.Ordinal).ThenBy(r => r.Reason)];
+        return Task.FromResult(counts);
+    }
+
+    public Task<int> RemoveOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        foreach (var (key, row) in _events)
+        {
+            bool expired;
+            lock (row)
+            {
+                expired = row.LastAt < cutoff;
+            }
+
+            if (expired && _events.TryRemove(key, out _))
+            {
+                removed++;
+            }
+        }
+
+        foreach (var (key, counter) in _refusals)
+        {
+            bool expired;
+            lock (counter)
+            {
+                expired = counter.LastAt < cutoff;
+            }
+
+            if (expired && _refusals.TryRemove(key, out _))
+            {
+                removed++;
+            }
+        }
+
+        return Task.FromResult(removed);
+    }
+
+    private static EventHistoryEntry ToEntry(string channel, string id, Row row)
+    {
+        lock (row)
+        {
+            return new EventHistoryEntry(channel, id, row.Kind, row.Type, row.Summary, HistoryOrder.Steps(row.Steps.Values));
+        }
+    }
+
+    private sealed class Row
+    {
+        public string? Kind { get; set; }
+
+        public string? Type { get; set; }
+
+        public string? Summary { get; set; }
+
+        public Dictionary<EventStep, StepTime> Steps { get; } = [];
+
+        public DateTimeOffset LastAt { get; set; }
+    }
+
+    private sealed class Counter
+    {
+        public long Count { get; set; }
+
+        public DateTimeOffset LastAt { get; set; }
+    }
+}
