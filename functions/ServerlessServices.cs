@@ -7,6 +7,7 @@ using Serverless.Functions.Questions;
 using Serverless.Functions.Relay;
 using Serverless.Functions.Sources;
 using Serverless.Functions.Telegram;
+using Serverless.Functions.Telemetry;
 using Serverless.Functions.WebPubSub;
 
 namespace Serverless.Functions;
@@ -51,6 +52,7 @@ public static class ServerlessServices
             .AddTelegram(mode)
             .AddQuestions(mode)
             .AddHostedService<StartupReport>();
+        builder.AddTelemetry();
         return mode;
     }
 }

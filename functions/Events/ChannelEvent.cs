@@ -105,4 +105,8 @@ public sealed record ChannelEvent
     /// <summary>Extension: a permission answer, <c>allow</c> or <c>deny</c>.</summary>
     [JsonPropertyName("behavior")]
     public string? Behavior { get; init; }
+
+    /// <summary>CloudEvents distributed tracing extension: the W3C trace context of the span that accepted the event, when tracing is on.</summary>
+    [JsonPropertyName("traceparent")]
+    public string? TraceParent { get; init; }
 }

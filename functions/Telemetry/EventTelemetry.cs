@@ -1,0 +1,23 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Serverless.Functions.Telemetry;
+
+/// <summary>
+/// The app's own traces and metrics. An accepted event's span is the parent of storing and ringing, and its
+/// id travels in the envelope (<c>traceparent</c>, the CloudEvents tracing extension) so the relay's spans
+/// join the same trace. With no listener (telemetry off, the default locally) these cost nothing.
+/// </summary>
+public static class EventTelemetry
+{
+    public const string Name = "Serverless.Functions";
+
+    public static readonly ActivitySource Source = new(Name);
+
+    private static readonly Meter Meter = new(Name);
+
+    private static readonly Counter<long> Accepted = Meter.CreateCounter<long>("serverless.webhooks.accepted", "{event}", "Webhooks accepted and stored, by source and channel.");
+
+    public static void CountAccepted(string source, string channel) =>
+        Accepted.Add(1, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("channel", channel));
+}
