@@ -30,4 +30,6 @@ namespace Serverless.Contracts;
 [JsonSerializable(typeof(CapabilitiesResponse))]
 [JsonSerializable(typeof(AskRequest))]
 [JsonSerializable(typeof(QuestionStatus))]
+[JsonSerializable(typeof(EventHistoryRecord))]
+[JsonSerializable(typeof(EventHistoryResponse))]
 public sealed partial class RelayApiJsonContext : JsonSerializerContext;

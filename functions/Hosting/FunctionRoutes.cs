@@ -1,4 +1,5 @@
 using Serverless.Functions.Health;
+using Serverless.Functions.History;
 using Serverless.Functions.Hooks;
 using Serverless.Functions.Questions;
 using Serverless.Functions.Relay;
@@ -21,6 +22,7 @@ public static class FunctionRoutes
         api.MapHealth();
         api.MapHooks();
         api.MapRelay();
+        api.MapHistory();
         api.MapTelegram();
         api.MapTelegramRelay();
         api.MapQuestions();

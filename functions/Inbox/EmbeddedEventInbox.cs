@@ -164,7 +164,7 @@ public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<Inbox
     // The prefix keeps an id from an earlier run of the app from naming an entry of this one.
     private string NewId() => string.Concat(_idPrefix, Interlocked.Increment(ref _lastId).ToString("x16", CultureInfo.InvariantCulture));
 
-    private static string Receipt(Entry entry) => InboxReceipt.Create(entry.MessageId, entry.PopReceipt);
+    private static string Receipt(Entry entry) => InboxReceipt.Create(entry.Event.Id, entry.MessageId, entry.PopReceipt);
 
     /// <summary>
     /// One channel's queue: the visible events in arrival order, the hidden ones by the time they become

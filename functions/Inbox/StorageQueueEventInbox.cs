@@ -40,7 +40,7 @@ public sealed partial class StorageQueueEventInbox(
 
         var queue = await QueueAsync(QueueNames.ForChannel(channelEvent.Channel), cancellationToken);
         var receipt = await queue.SendMessageAsync(BinaryData.FromBytes(json), visibilityTimeout: null, timeToLive: NeverExpire, cancellationToken);
-        return InboxReceipt.Create(receipt.Value.MessageId, receipt.Value.PopReceipt);
+        return InboxReceipt.Create(channelEvent.Id, receipt.Value.MessageId, receipt.Value.PopReceipt);
     }
 
     public async Task<InboxBatch> ReceiveAsync(string channel, int maxEvents, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
@@ -61,7 +61,7 @@ public sealed partial class StorageQueueEventInbox(
                     continue;
                 }
 
-                items.Add(new InboxItem(channelEvent, InboxReceipt.Create(message.MessageId, message.PopReceipt), message.DequeueCount));
+                items.Add(new InboxItem(channelEvent, InboxReceipt.Create(channelEvent.Id, message.MessageId, message.PopReceipt), message.DequeueCount));
             }
 
             if (messages.Length < take)

@@ -109,17 +109,19 @@ public static partial class RelayEndpoints
     }
 
     private static Task<Results<Ok<AckResponse>, ProblemHttpResult>> AckAsync(
-        AckRequest body, IEventInbox inbox, CancellationToken cancellationToken) =>
-        ForEachReceiptAsync(body, inbox.AcknowledgeAsync, cancellationToken);
+        AckRequest body, IEventInbox inbox, EventHistory history, CancellationToken cancellationToken) =>
+        ForEachReceiptAsync(body, inbox.AcknowledgeAsync, history, EventStep.Acknowledged, cancellationToken);
 
     /// <summary>Events the relay took but could not show: visible again now rather than after their visibility timeout.</summary>
     private static Task<Results<Ok<AckResponse>, ProblemHttpResult>> ReleaseAsync(
-        AckRequest body, IEventInbox inbox, CancellationToken cancellationToken) =>
-        ForEachReceiptAsync(body, inbox.ReleaseAsync, cancellationToken);
+        AckRequest body, IEventInbox inbox, EventHistory history, CancellationToken cancellationToken) =>
+        ForEachReceiptAsync(body, inbox.ReleaseAsync, history, EventStep.Released, cancellationToken);
 
     private static async Task<Results<Ok<AckResponse>, ProblemHttpResult>> ForEachReceiptAsync(
         AckRequest body,
         Func<string, string, CancellationToken, Task<bool>> apply,
+        EventHistory history,
+        EventStep step,
         CancellationToken cancellationToken)
     {
         if (!ChannelName.IsValid(body.Channel))
@@ -143,6 +145,11 @@ public static partial class RelayEndpoints
                 if (await apply(body.Channel!, receipt, token))
                 {
                     Interlocked.Increment(ref applied);
+                    // The receipt names its event: the history learns of it without a read of the message.
+                    if (InboxReceipt.EventIdOf(receipt) is { } eventId)
+                    {
+                        history.Record(body.Channel!, eventId, step);
+                    }
                 }
             });
 

@@ -1,3 +1,4 @@
+using Serverless.Contracts;
 using Serverless.Functions.History;
 using Serverless.Functions.Inbox;
 

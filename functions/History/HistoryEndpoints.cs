@@ -1,0 +1,128 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Serverless.Functions.Hosting;
+using Serverless.Functions.Relay;
+
+namespace Serverless.Functions.History;
+
+/// <summary>The history of a channel's events for the relay's <c>events</c> command and <c>list_events</c> tool; channel-scoped like every relay route.</summary>
+public static class HistoryEndpoints
+{
+    public static IEndpointRouteBuilder MapHistory(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/relay").WithMetadata(RequestBodyLimit.RelayApi).AddEndpointFilter(RelayEndpoints.RequireRelayTokenAsync);
+        group.MapGet("/history", ListAsync).WithName("relay-history");
+        group.MapGet("/history/{id}", GetAsync).WithName("relay-history-event");
+        return endpoints;
+    }
+
+    private static async Task<Results<Ok<EventHistoryResponse>, ProblemHttpResult>> ListAsync(
+        HttpRequest request, IEventHistoryStore store, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var query = request.Query;
+        var channel = query["channel"].ToString();
+        if (!ChannelName.IsValid(channel))
+        {
+            return Problem($"Invalid or missing ?channel=: {ChannelName.Rule}.");
+        }
+
+        EventStep? status = null;
+        if (query["status"].ToString() is { Length: > 0 } statusText)
+        {
+            if (!TryParseStep(statusText, out var step))
+            {
+                return Problem($"Unknown status '{Clip(statusText)}': one of {string.Join(", ", Enum.GetValues<EventStep>().Select(StepName))}.");
+            }
+
+            status = step;
+        }
+
+        var source = query["source"].ToString() is { Length: > 0 } s ? s : null;
+        if (source is not null && (source.Length > 40 || !source.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
+        {
+            return Problem("source must be a source name such as github or generic: 1 to 40 characters of a-z, 0-9 and '-'.");
+        }
+
+        DateTimeOffset? since = null;
+        if (query["since"].ToString() is { Length: > 0 } sinceText)
+        {
+            if (!HistorySince.TryParse(sinceText, timeProvider.GetUtcNow(), out var at))
+            {
+                return Problem($"{HistorySince.Rule}.");
+            }
+
+            since = at;
+        }
+
+        var limit = HistoryQuery.DefaultLimit;
+        if (query["limit"].ToString() is { Length: > 0 } limitText
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > HistoryQuery.MaxLimit))
+        {
+            return Problem($"limit must be a number from 1 to {HistoryQuery.MaxLimit}.");
+        }
+
+        var events = await store.ListAsync(channel, new HistoryQuery(status, source, since, limit), cancellationToken);
+        var refused = await store.RefusalsAsync(channel, cancellationToken);
+        return TypedResults.Ok(new EventHistoryResponse(
+            channel,
+            [.. events.Select(ToRecord)],
+            [.. refused.Select(r => new RefusedDeliveries(r.Source, ReasonName(r.Reason), r.Count, r.LastAt))]));
+    }
+
+    private static async Task<Results<Ok<EventHistoryRecord>, ProblemHttpResult>> GetAsync(
+        string id, HttpRequest request, IEventHistoryStore store, CancellationToken cancellationToken)
+    {
+        var channel = request.Query["channel"].ToString();
+        if (!ChannelName.IsValid(channel))
+        {
+            return Problem($"Invalid or missing ?channel=: {ChannelName.Rule}.");
+        }
+
+        if (!IsEventId(id))
+        {
+            return Problem("Invalid event id: 1 to 64 letters and digits.");
+        }
+
+        return await store.GetAsync(channel, id, cancellationToken) is { } entry
+            ? TypedResults.Ok(ToRecord(entry))
+            : TypedResults.Problem($"Channel {channel} has no history of event {id} (unknown, or older than the retention).", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    public static bool IsEventId(string? id) => id is { Length: > 0 and <= 64 } && id.All(char.IsAsciiLetterOrDigit);
+
+    public static EventHistoryRecord ToRecord(EventHistoryEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new(entry.EventId, entry.Kind, entry.Type, entry.Summary, entry.Status, [.. entry.Steps.Select(s => new EventHistoryStep(s.Step, s.At, s.Detail))]);
+    }
+
+    private static bool TryParseStep(string text, out EventStep step)
+    {
+        foreach (var candidate in Enum.GetValues<EventStep>())
+        {
+            if (string.Equals(StepName(candidate), text, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(candidate.ToString(), text, StringComparison.OrdinalIgnoreCase))
+            {
+                step = candidate;
+                return true;
+            }
+        }
+
+        step = default;
+        return false;
+    }
+
+    private static string StepName(EventStep step) => step == EventStep.DeadLettered ? "dead_lettered" : step.ToString().ToLowerInvariant();
+
+    private static string ReasonName(RefusalReason reason) => reason switch
+    {
+        RefusalReason.BadSignature => "bad_signature",
+        RefusalReason.TooLarge => "too_large",
+        RefusalReason.Filtered => "filtered",
+        _ => "invalid",
+    };
+
+    private static ProblemHttpResult Problem(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest);
+
+    private static string Clip(string value) => value.Length <= 40 ? value : value[..40] + "…";
+}

@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Functions.History;
+using Serverless.Testing;
+
+namespace Serverless.Tests.Functions.History;
+
+/// <summary>GET /api/relay/history: a channel's events with their steps, for its own relay token only; bad input is a 400 that changes nothing.</summary>
+public sealed class HistoryRouteTests(HistoryRouteTests.App fixture) : IClassFixture<HistoryRouteTests.App>
+{
+    private const string TokenA = "history-team-a-token-0123456789";
+    private const string AdminToken = "history-admin-token-0123456789";
+
+    public sealed class App : SharedApp
+    {
+        protected override Dictionary<string, string?> Settings() => new()
+        {
+            ["Relay:Tokens:0:Secret"] = TokenA,
+            ["Relay:Tokens:0:Channels"] = "team-a",
+            ["Relay:Tokens:1:Secret"] = AdminToken,
+            ["Relay:Tokens:1:Channels"] = "*",
+            // An event not acknowledged after one take is dead-lettered at the next.
+            ["Inbox:MaxDeliveryAttempts"] = "1",
+        };
+    }
+
+    private async Task<HttpResponseMessage> CallAsync(HttpMethod method, string path, string token, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null)
+        {
+            request.Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        }
+
+        return await fixture.Http.SendAsync(request);
+    }
+
+    private async Task<JsonNode> GetJsonAsync(string path, string token = AdminToken)
+    {
+        await fixture.Running.Services.GetRequiredService<EventHistory>().DrainAsync(default);
+        using var response = await CallAsync(HttpMethod.Get, path, token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
+    private static List<string> Steps(JsonNode record) => [.. record["steps"]!.AsArray().Select(s => (string)s!["step"]!)];
+
+    [Fact]
+    public async Task An_acknowledged_event_shows_each_step_in_order_with_times()
+    {
+        var id = await Webhook.PostAcceptedAsync(fixture.Http, "hist-ack", new { title = "Deploy failed" });
+        using var backlog = await CallAsync(HttpMethod.Post, "/api/relay/backlog", AdminToken, new { channel = "hist-ack" });
+        var receipt = (string)JsonNode.Parse(await backlog.Content.ReadAsStringAsync())!["events"]![0]!["receipt"]!;
+        using var ack = await CallAsync(HttpMethod.Post, "/api/relay/ack", AdminToken, new { channel = "hist-ack", receipts = new[] { receipt } });
+        Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+
+        var record = await GetJsonAsync($"/api/relay/history/{id}?channel=hist-ack");
+
+        Assert.Equal(id, (string?)record["id"]);
+        Assert.Equal("generic", (string?)record["source"]);
+        Assert.Equal("acknowledged", (string?)record["status"]);
+        Assert.Equal(["received", "stored", "rung", "taken", "acknowledged"], Steps(record));
+        var times = record["steps"]!.AsArray().Select(s => (DateTimeOffset)s!["at"]!).ToList();
+        Assert.Equal(times.Order(), times);
+    }
+
+    [Fact]
+    public async Task A_dead_lettered_event_shows_the_reason()
+    {
+        var id = await Webhook.PostAcceptedAsync(fixture.Http, "hist-dead", new { title = "nobody acks me" });
+        using (await CallAsync(HttpMethod.Post, "/api/relay/backlog", AdminToken, new { channel = "hist-dead", visibility_seconds = 1 }))
+        {
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        using (await CallAsync(HttpMethod.Post, "/api/relay/backlog", AdminToken, new { channel = "hist-dead" }))
+        {
+        }
+
+        var list = await GetJsonAsync("/api/relay/history?channel=hist-dead&status=dead_lettered");
+        var record = Assert.Single(list["events"]!.AsArray())!;
+        Assert.Equal(id, (string?)record["id"]);
+        Assert.Equal("dead_lettered", (string?)record["status"]);
+        Assert.Contains("without an acknowledgement", (string?)record["steps"]!.AsArray()[^1]!["detail"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_list_is_newest_first_and_filters_by_status_source_since_and_limit()
+    {
+        var first = await Webhook.PostAcceptedAsync(fixture.Http, "hist-list", new { title = "one" });
+        var second = await Webhook.PostAcceptedAsync(fixture.Http, "hist-list", new { title = "two" });
+
+        var all = await GetJsonAsync("/api/relay/history?channel=hist-list");
+        Assert.Equal([second, first], all["events"]!.AsArray().Select(e => (string)e!["id"]!));
+        Assert.Contains("two", (string?)all["events"]![0]!["summary"], StringComparison.Ordinal);
+        Assert.Equal([second], (await GetJsonAsync("/api/relay/history?channel=hist-list&limit=1"))["events"]!.AsArray().Select(e => (string)e!["id"]!));
+        Assert.Equal(2, (await GetJsonAsync("/api/relay/history?channel=hist-list&source=generic&since=10m&status=rung"))["events"]!.AsArray().Count);
+        Assert.Empty((await GetJsonAsync("/api/relay/history?channel=hist-list&source=github"))["events"]!.AsArray());
+        Assert.Empty((await GetJsonAsync("/api/relay/history?channel=hist-list&status=acknowledged"))["events"]!.AsArray());
+        Assert.Empty((await GetJsonAsync($"/api/relay/history?channel=hist-list&since={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"))}"))["events"]!.AsArray());
+    }
+
+    [Theory]
+    [InlineData("/api/relay/history?channel=hist-bad&status=lost", "status")]
+    [InlineData("/api/relay/history?channel=hist-bad&since=yesterday", "since")]
+    [InlineData("/api/relay/history?channel=hist-bad&limit=0", "limit")]
+    [InlineData("/api/relay/history?channel=hist-bad&limit=201", "limit")]
+    [InlineData("/api/relay/history?channel=hist-bad&source=Git%20Hub", "source")]
+    [InlineData("/api/relay/history?channel=Not%20A%20Channel", "channel")]
+    [InlineData("/api/relay/history/not-an-id?channel=hist-bad", "event id")]
+    [InlineData("/api/relay/history/abc", "channel")]
+    public async Task Bad_input_gets_a_problem_and_changes_nothing(string path, string names)
+    {
+        using var response = await CallAsync(HttpMethod.Get, path, AdminToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Contains(names, (string?)problem["detail"], StringComparison.Ordinal);
+        Assert.Empty(await fixture.Running.Services.GetRequiredService<IEventHistoryStore>().ListAsync("hist-bad", new HistoryQuery(), default));
+    }
+
+    [Fact]
+    public async Task A_token_of_another_channel_is_refused_and_an_unknown_event_is_not_found()
+    {
+        using var other = await CallAsync(HttpMethod.Get, "/api/relay/history?channel=team-b", TokenA);
+        using var otherEvent = await CallAsync(HttpMethod.Get, "/api/relay/history/abc?channel=team-b", TokenA);
+        using var anonymous = await fixture.Http.GetAsync(new Uri("/api/relay/history?channel=team-a", UriKind.Relative));
+        using var own = await CallAsync(HttpMethod.Get, "/api/relay/history?channel=team-a", TokenA);
+        using var unknown = await CallAsync(HttpMethod.Get, "/api/relay/history/abc?channel=team-a", TokenA);
+
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, otherEvent.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+}
