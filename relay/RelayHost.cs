@@ -36,6 +36,7 @@ public static class RelayHost
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
             o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.AddRelayTelemetry();
 
         // The session ends when stdin closes; shutting down must not outlast the 2 s contract.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));

@@ -5,7 +5,7 @@ using Serverless.Relay.Playbooks;
 namespace Serverless.Relay.Channel;
 
 /// <summary>Writes channel notifications to the MCP session, once the client has initialised it.</summary>
-public sealed class McpChannelSink(McpServer server, SessionReadiness readiness, RelaySettings settings, ChatReceipts receipts) : IChannelSink
+public sealed class McpChannelSink(McpServer server, SessionReadiness readiness, RelaySettings settings, ChatReceipts receipts, TimeProvider timeProvider) : IChannelSink
 {
     public const string Method = "notifications/claude/channel";
     public const string PermissionMethod = "notifications/claude/channel/permission";
@@ -26,7 +26,12 @@ public sealed class McpChannelSink(McpServer server, SessionReadiness readiness,
             ["content"] = ChannelContent.Sanitize(notification.Content),
             ["meta"] = meta,
         };
-        await server.SendNotificationAsync(Method, payload, cancellationToken: cancellationToken).ConfigureAwait(false);
+        using (RelayTelemetry.StartShow(notification.Meta.GetValueOrDefault("event_id") ?? string.Empty, notification.TraceParent))
+        {
+            await server.SendNotificationAsync(Method, payload, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        RelayTelemetry.RecordShown(notification.AcceptedAt, timeProvider.GetUtcNow());
         receipts.Shown(notification.Meta);
     }
 

@@ -44,6 +44,10 @@ public static class EventTranslator
 
         meta.TryAdd("kind", "unknown");
         var content = relayEvent.Attribute("summary") ?? $"An event of type {relayEvent.Attribute("type") ?? "unknown"} arrived.";
-        return new ChannelNotification(ChannelContent.Sanitize(content), meta);
+        return new ChannelNotification(ChannelContent.Sanitize(content), meta)
+        {
+            TraceParent = relayEvent.Attribute("traceparent"),
+            AcceptedAt = DateTimeOffset.TryParse(relayEvent.Attribute("time"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var time) ? time : null,
+        };
     }
 }

@@ -44,7 +44,14 @@ public sealed class RelayProcess : IAsyncDisposable
     public static string RelayAssembly =>
         typeof(RelayProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RelayAssembly").Value!;
 
-    public static async Task<RelayProcess> StartAsync(Uri url, string channel, string token, string? stateFile = null, params string[] extraArguments)
+    public static Task<RelayProcess> StartAsync(Uri url, string channel, string token, string? stateFile = null, params string[] extraArguments) =>
+        StartAsync(url, channel, token, stateFile, new Dictionary<string, string?>(), extraArguments);
+
+    /// <summary>The relay with more environment variables (OpenTelemetry's, for instance) beside its token.</summary>
+    public static Task<RelayProcess> StartWithEnvironmentAsync(Uri url, string channel, string token, IReadOnlyDictionary<string, string?> environment) =>
+        StartAsync(url, channel, token, null, environment, []);
+
+    private static async Task<RelayProcess> StartAsync(Uri url, string channel, string token, string? stateFile, IReadOnlyDictionary<string, string?> environment, string[] extraArguments)
     {
         var relay = new RelayProcess();
         stateFile ??= NewStateFile();
@@ -53,7 +60,7 @@ public sealed class RelayProcess : IAsyncDisposable
             Name = "relay",
             Command = "dotnet",
             Arguments = [RelayAssembly, "--url", url.ToString(), "--channel", channel, "--state-file", stateFile, .. extraArguments],
-            EnvironmentVariables = new Dictionary<string, string?> { ["RELAY_TOKEN"] = token },
+            EnvironmentVariables = new Dictionary<string, string?>(environment) { ["RELAY_TOKEN"] = token },
             StandardErrorLines = relay._stderr.Enqueue,
             ShutdownTimeout = TimeSpan.FromSeconds(5),
         });

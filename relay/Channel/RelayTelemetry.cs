@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Serverless.Relay.Channel;
+
+/// <summary>
+/// The relay's half of an event's trace: showing it in the session is a span under the function app's
+/// (its trace context arrives in the envelope's <c>traceparent</c>), and the time from webhook to session is
+/// a histogram. Exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; off otherwise.
+/// </summary>
+public static class RelayTelemetry
+{
+    public const string Name = "Serverless.Relay";
+
+    public static readonly ActivitySource Source = new(Name);
+
+    private static readonly Meter Meter = new(Name);
+
+    private static readonly Histogram<double> Latency = Meter.CreateHistogram<double>(
+        "serverless.relay.webhook_to_session", "ms", "From the event's arrival at the function app to its notification in the session.");
+
+    /// <summary>A span for showing the event, under the app's span when the envelope carried its trace context.</summary>
+    public static Activity? StartShow(string eventId, string? traceParent) =>
+        Source.StartActivity(
+            "show event",
+            ActivityKind.Consumer,
+            ActivityContext.TryParse(traceParent, null, out var parent) ? parent : default)
+        ?.SetTag("event.id", eventId);
+
+    public static void RecordShown(DateTimeOffset? acceptedAt, DateTimeOffset now)
+    {
+        if (acceptedAt is { } at && now >= at)
+        {
+            Latency.Record((now - at).TotalMilliseconds);
+        }
+    }
+
+    public static HostApplicationBuilder AddRelayTelemetry(this HostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+        {
+            return builder;
+        }
+
+        // The exporter reads its settings (endpoint, protocol, headers, batch delay) from configuration, and the
+        // relay's empty host builder reads no environment: hand it the standard OTEL_ variables.
+        builder.Configuration.AddInMemoryCollection(
+            Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                .Where(variable => variable.Key is string name && name.StartsWith("OTEL_", StringComparison.Ordinal))
+                .Select(variable => new KeyValuePair<string, string?>((string)variable.Key, variable.Value as string)));
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("serverless-relay"))
+            .WithTracing(tracing => tracing.AddSource(Name).AddOtlpExporter())
+            .WithMetrics(metrics => metrics.AddMeter(Name).AddOtlpExporter());
+        return builder;
+    }
+}
