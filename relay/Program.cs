@@ -5,6 +5,7 @@ using Serverless.Relay.Channel;
 using Serverless.Relay.CommandLine;
 using Serverless.Relay.Connection;
 using Serverless.Relay.Delivery;
+using Serverless.Relay.History;
 using Serverless.Relay.Playbooks;
 
 var urlOption = new Option<string?>("--url")
@@ -54,6 +55,23 @@ var init = new Command("init", "Adds this relay to a project's .mcp.json (keepin
     projectOption,
     nameOption,
 };
+var eventIdArgument = new Argument<string?>("id") { Description = "One event's id: its steps with their times.", Arity = ArgumentArity.ZeroOrOne };
+var statusOption = new Option<string?>("--status") { Description = "Only events whose latest step is this (received, stored, rung, taken, shown, acknowledged, dead_lettered, released)." };
+var sourceOption = new Option<string?>("--source") { Description = "Only events of this source (github, generic, telegram, ...)." };
+var sinceOption = new Option<string?>("--since") { Description = "Only events with a step since this: a duration back from now (30s, 15m, 2h, 7d) or a time (2026-11-25T09:00:00Z)." };
+var limitOption = new Option<int?>("--limit") { Description = "At most this many events, newest first (1-200, default 20)." };
+var jsonOption = new Option<bool>("--json") { Description = "JSON for scripts instead of a table." };
+var events = new Command("events", "What became of the channel's events: recent events with their status, or one event's steps.")
+{
+    eventIdArgument,
+    statusOption,
+    sourceOption,
+    sinceOption,
+    limitOption,
+    jsonOption,
+};
+var tailJsonOption = new Option<bool>("--json") { Description = "One JSON object a line instead of text." };
+var tail = new Command("tail", "Prints the channel's new events as they arrive (it takes none from the relay's queue).") { tailJsonOption };
 var root = new RootCommand("Relays events from the serverless function app into a Claude Code session (a stdio MCP channel server).")
 {
     urlOption,
@@ -65,6 +83,8 @@ var root = new RootCommand("Relays events from the serverless function app into 
     playbookOption,
     init,
     pair,
+    events,
+    tail,
 };
 
 (RelaySettings? Settings, string? Error) Resolve(ParseResult parse) => RelaySettingsResolver.Resolve(
@@ -163,5 +183,55 @@ init.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 
-// Help and parse errors go to stderr: stdout belongs to the MCP protocol (except for `relay init` and `relay pair`).
+events.SetAction(async (parse, cancellationToken) =>
+{
+    var (settings, error) = Resolve(parse);
+    if (settings is null)
+    {
+        await Console.Error.WriteLineAsync($"relay events: {error}");
+        return 2;
+    }
+
+    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+    var api = new RelayApiClient(http, settings);
+    try
+    {
+        return parse.GetValue(eventIdArgument) is { Length: > 0 } id
+            ? await EventsCommand.ShowAsync(api, id, parse.GetValue(jsonOption), Console.Out, Console.Error, cancellationToken)
+            : await EventsCommand.ListAsync(
+                api,
+                new HistoryFilters(parse.GetValue(statusOption), parse.GetValue(sourceOption), parse.GetValue(sinceOption), parse.GetValue(limitOption)),
+                parse.GetValue(jsonOption),
+                Console.Out,
+                cancellationToken);
+    }
+    catch (RelayApiException ex)
+    {
+        await Console.Error.WriteLineAsync($"relay events: {ex.Message}");
+        return 1;
+    }
+});
+
+tail.SetAction(async (parse, cancellationToken) =>
+{
+    var (settings, error) = Resolve(parse);
+    if (settings is null)
+    {
+        await Console.Error.WriteLineAsync($"relay tail: {error}");
+        return 2;
+    }
+
+    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+    try
+    {
+        return await EventsCommand.TailAsync(new RelayApiClient(http, settings), parse.GetValue(tailJsonOption), Console.Out, Console.Error, TimeProvider.System, cancellationToken);
+    }
+    catch (RelayApiException ex)
+    {
+        await Console.Error.WriteLineAsync($"relay tail: {ex.Message}");
+        return 1;
+    }
+});
+
+// Help and parse errors go to stderr: stdout belongs to the MCP protocol (except for `relay init`, `relay pair`, `relay events` and `relay tail`).
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = Console.Error, Error = Console.Error });

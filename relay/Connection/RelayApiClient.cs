@@ -61,6 +61,30 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
         }
     }
 
+    /// <summary>The channel's recent events with their steps, newest first; <paramref name="filters"/> is the query string past the channel.</summary>
+    public async Task<EventHistoryResponse> ListHistoryAsync(string filters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filters);
+        var path = $"api/relay/history?channel={Uri.EscapeDataString(settings.Channel)}{filters}";
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl(), path));
+        return await SendAsync(request, Typed(Json.EventHistoryResponse), "history", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One event's steps, or null when the channel has no history of it.</summary>
+    public async Task<EventHistoryRecord?> GetHistoryAsync(string eventId, CancellationToken cancellationToken)
+    {
+        var path = $"api/relay/history/{Uri.EscapeDataString(eventId)}?channel={Uri.EscapeDataString(settings.Channel)}";
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl(), path));
+        try
+        {
+            return await SendAsync(request, Typed(Json.EventHistoryRecord), "history lookup", cancellationToken).ConfigureAwait(false);
+        }
+        catch (RelayApiException ex) when (ex.Status == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     public Task<AckResponse> AcknowledgeAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken) =>
         PostReceiptsAsync("api/relay/ack", receipts, "ack", cancellationToken);
 

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,5 +45,97 @@ public sealed class EventHistoryPathTests(LocalDefaultApp local) : IClassFixture
         var times = record["steps"]!.AsArray().Select(s => (DateTimeOffset)s!["at"]!).ToList();
         Assert.Equal(times.Order(), times);
         Assert.All(times, t => Assert.InRange(t, DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow.AddSeconds(1)));
+    }
+
+    private async Task<(int ExitCode, string Stdout, string Stderr)> RunRelayAsync(string channel, params string[] arguments)
+    {
+        using var process = Process.Start(RelayProcess.StartInfo("dev-relay-token", [.. arguments, "--url", _app.BaseUrl.ToString(), "--channel", channel]))!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Relay_events_lists_the_channel_as_a_table_and_as_json_and_shows_one_event()
+    {
+        var id = await Webhook.PostAcceptedAsync(_http, "hist-cli", new { title = "Disk full on db-1" });
+        await Webhook.PostAcceptedAsync(_http, "hist-cli-other", new { title = "not this channel" });
+
+        var table = await RelayEventuallyAsync("hist-cli", id, "events");
+        Assert.Contains("STATUS", table, StringComparison.Ordinal);
+        Assert.Contains("Disk full on db-1", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("not this channel", table, StringComparison.Ordinal);
+
+        var json = await RunRelayAsync("hist-cli", "events", "--json", "--source", "generic", "--since", "10m");
+        Assert.Equal(0, json.ExitCode);
+        var listed = JsonNode.Parse(json.Stdout)!;
+        Assert.Equal(id, (string?)Assert.Single(listed["events"]!.AsArray())!["id"]);
+
+        var one = await RunRelayAsync("hist-cli", "events", id);
+        Assert.Equal(0, one.ExitCode);
+        Assert.Contains($"Event {id}", one.Stdout, StringComparison.Ordinal);
+        Assert.Contains("received", one.Stdout, StringComparison.Ordinal);
+        Assert.Contains("stored", one.Stdout, StringComparison.Ordinal);
+
+        var bad = await RunRelayAsync("hist-cli", "events", "--status", "lost");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("Unknown status 'lost'", bad.Stderr, StringComparison.Ordinal);
+        Assert.Empty(bad.Stdout);
+
+        var unknown = await RunRelayAsync("hist-cli", "events", "0123456789abcdef");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("no history of event", unknown.Stderr, StringComparison.Ordinal);
+    }
+
+    // The history is written in the background: the listing is read until the event is in it.
+    private async Task<string> RelayEventuallyAsync(string channel, string id, params string[] arguments)
+    {
+        var output = "";
+        for (var attempt = 0; attempt < 20 && !output.Contains(id, StringComparison.Ordinal); attempt++)
+        {
+            var run = await RunRelayAsync(channel, arguments);
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            output = run.Stdout;
+        }
+
+        Assert.Contains(id, output, StringComparison.Ordinal);
+        return output;
+    }
+
+    [Fact]
+    public async Task Relay_tail_prints_an_event_after_its_webhook_and_takes_nothing_from_the_queue()
+    {
+        var before = await Webhook.PostAcceptedAsync(_http, "hist-tail", new { title = "before tail started" });
+        using var process = Process.Start(RelayProcess.StartInfo("dev-relay-token", "tail", "--url", _app.BaseUrl.ToString(), "--channel", "hist-tail"))!;
+        var lines = new ConcurrentQueue<string>();
+        var errors = new ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lines.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { errors.Enqueue(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            Assert.True(
+                await RelayProcess.EventuallyAsync(() => errors.Any(l => l.Contains("following new events", StringComparison.Ordinal)), TimeSpan.FromSeconds(30)),
+                "tail did not start: " + string.Join('\n', errors));
+
+            var id = await Webhook.PostAcceptedAsync(_http, "hist-tail", new { title = "Checkout is down" });
+
+            Assert.True(
+                await RelayProcess.EventuallyAsync(() => lines.Any(l => l.Contains(id, StringComparison.Ordinal)), TimeSpan.FromSeconds(30)),
+                "tail did not print the event: " + string.Join('\n', lines) + string.Join('\n', errors));
+            var line = lines.Single(l => l.Contains(id, StringComparison.Ordinal));
+            Assert.Contains("Checkout is down", line, StringComparison.Ordinal);
+            Assert.DoesNotContain(lines, l => l.Contains(before, StringComparison.Ordinal));
+            Assert.Equal(2, _app.Services.GetRequiredService<EmbeddedEventInbox>().Count("hist-tail"));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
     }
 }
