@@ -49,6 +49,7 @@ public static class RelayHost
         builder.Services.AddSingleton<IRelayApi>(api);
         builder.Services.AddSingleton<IChatApi>(api);
         builder.Services.AddSingleton<IQuestionApi>(api);
+        builder.Services.AddSingleton<IHistoryApi>(api);
         builder.Services.AddSingleton<QuestionSignals>();
         builder.Services.AddSingleton<AskUser>();
         builder.Services.AddSingleton<RelayStatus>();
@@ -92,7 +93,8 @@ public static class RelayHost
             .WithTools<StatusTool>()
             .WithTools<EventTool>()
             .WithTools<ChatTools>()
-            .WithTools<AskUserTool>();
+            .WithTools<AskUserTool>()
+            .WithTools<HistoryTool>();
 
         var host = builder.Build();
         forwarder.Logger = host.Services.GetRequiredService<ILogger<PermissionForwarder>>();

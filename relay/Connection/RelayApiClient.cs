@@ -9,7 +9,7 @@ using Serverless.Relay.Delivery;
 namespace Serverless.Relay.Connection;
 
 /// <summary>Calls the relay API over HTTPS with the relay token; its records and JSON are the function app's own (Serverless.Contracts).</summary>
-public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IRelayApi, IChatApi, IQuestionApi
+public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IRelayApi, IChatApi, IQuestionApi, IHistoryApi
 {
     private static readonly RelayApiJsonContext Json = RelayApiJsonContext.Default;
 
@@ -61,7 +61,6 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
         }
     }
 
-    /// <summary>The channel's recent events with their steps, newest first; <paramref name="filters"/> is the query string past the channel.</summary>
     public async Task<EventHistoryResponse> ListHistoryAsync(string filters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filters);
@@ -70,7 +69,6 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
         return await SendAsync(request, Typed(Json.EventHistoryResponse), "history", cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One event's steps, or null when the channel has no history of it.</summary>
     public async Task<EventHistoryRecord?> GetHistoryAsync(string eventId, CancellationToken cancellationToken)
     {
         var path = $"api/relay/history/{Uri.EscapeDataString(eventId)}?channel={Uri.EscapeDataString(settings.Channel)}";

@@ -45,6 +45,14 @@ public sealed class EventHistoryPathTests(LocalDefaultApp local) : IClassFixture
         var times = record["steps"]!.AsArray().Select(s => (DateTimeOffset)s!["at"]!).ToList();
         Assert.Equal(times.Order(), times);
         Assert.All(times, t => Assert.InRange(t, DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow.AddSeconds(1)));
+
+        // Claude sees the same through the list_events tool.
+        var listed = await relay.Client.CallToolAsync("list_events", new Dictionary<string, object?> { ["status"] = "acknowledged" });
+        var table = Assert.Single(listed.Content.OfType<ModelContextProtocol.Protocol.TextContentBlock>()).Text;
+        Assert.Contains(id, table, StringComparison.Ordinal);
+        Assert.Contains("acknowledged", table, StringComparison.Ordinal);
+        var bad = await relay.Client.CallToolAsync("list_events", new Dictionary<string, object?> { ["since"] = "yesterday" });
+        Assert.True(bad.IsError);
     }
 
     private async Task<(int ExitCode, string Stdout, string Stderr)> RunRelayAsync(string channel, params string[] arguments)
