@@ -72,6 +72,7 @@ var events = new Command("events", "What became of the channel's events: recent 
 };
 var tailJsonOption = new Option<bool>("--json") { Description = "One JSON object a line instead of text." };
 var tail = new Command("tail", "Prints the channel's new events as they arrive (it takes none from the relay's queue).") { tailJsonOption };
+var redrive = new Command("redrive", "Sends the channel's dead-lettered events round again: each arrives in the session once more.");
 var root = new RootCommand("Relays events from the serverless function app into a Claude Code session (a stdio MCP channel server).")
 {
     urlOption,
@@ -85,6 +86,7 @@ var root = new RootCommand("Relays events from the serverless function app into 
     pair,
     events,
     tail,
+    redrive,
 };
 
 (RelaySettings? Settings, string? Error) Resolve(ParseResult parse) => RelaySettingsResolver.Resolve(
@@ -233,5 +235,30 @@ tail.SetAction(async (parse, cancellationToken) =>
     }
 });
 
-// Help and parse errors go to stderr: stdout belongs to the MCP protocol (except for `relay init`, `relay pair`, `relay events` and `relay tail`).
+redrive.SetAction(async (parse, cancellationToken) =>
+{
+    var (settings, error) = Resolve(parse);
+    if (settings is null)
+    {
+        await Console.Error.WriteLineAsync($"relay redrive: {error}");
+        return 2;
+    }
+
+    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+    try
+    {
+        var redriven = await new RelayApiClient(http, settings).RedriveAsync(cancellationToken);
+        await Console.Out.WriteLineAsync(redriven.Redriven == 0
+            ? $"The dead-letter queue of channel '{settings.Channel}' is empty."
+            : $"Redrove {redriven.Redriven} events into channel '{settings.Channel}': {string.Join(' ', redriven.Events)}");
+        return 0;
+    }
+    catch (RelayApiException ex)
+    {
+        await Console.Error.WriteLineAsync($"relay redrive: {ex.Message}");
+        return 1;
+    }
+});
+
+// Help and parse errors go to stderr: stdout belongs to the MCP protocol (except for `relay init`, `relay pair`, `relay events`, `relay tail` and `relay redrive`).
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = Console.Error, Error = Console.Error });

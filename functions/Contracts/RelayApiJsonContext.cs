@@ -32,4 +32,6 @@ namespace Serverless.Contracts;
 [JsonSerializable(typeof(QuestionStatus))]
 [JsonSerializable(typeof(EventHistoryRecord))]
 [JsonSerializable(typeof(EventHistoryResponse))]
+[JsonSerializable(typeof(RedriveRequest))]
+[JsonSerializable(typeof(RedriveResponse))]
 public sealed partial class RelayApiJsonContext : JsonSerializerContext;

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Serverless.Functions.Hosting;
+using Serverless.Functions.Inbox;
+using Serverless.Functions.Publishing;
 using Serverless.Functions.Relay;
 
 namespace Serverless.Functions.History;
@@ -8,11 +10,14 @@ namespace Serverless.Functions.History;
 /// <summary>The history of a channel's events for the relay's <c>events</c> command and <c>list_events</c> tool; channel-scoped like every relay route.</summary>
 public static class HistoryEndpoints
 {
+    private const int MaxRedrive = 500;
+
     public static IEndpointRouteBuilder MapHistory(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/relay").WithMetadata(RequestBodyLimit.RelayApi).AddEndpointFilter(RelayEndpoints.RequireRelayTokenAsync);
         group.MapGet("/history", ListAsync).WithName("relay-history");
         group.MapGet("/history/{id}", GetAsync).WithName("relay-history-event");
+        group.MapPost("/redrive", RedriveAsync).WithName("relay-redrive");
         return endpoints;
     }
 
@@ -86,6 +91,40 @@ public static class HistoryEndpoints
         return await store.GetAsync(channel, id, cancellationToken) is { } entry
             ? TypedResults.Ok(ToRecord(entry))
             : TypedResults.Problem($"Channel {channel} has no history of event {id} (unknown, or older than the retention).", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    /// <summary>
+    /// Moves the channel's dead-lettered events back into its queue and rings the relay for each: each arrives
+    /// once more, under its own id (a relay that already showed one skips it).
+    /// </summary>
+    private static async Task<Results<Ok<RedriveResponse>, ProblemHttpResult>> RedriveAsync(
+        RedriveRequest body, IDeadLetterInbox deadLetters, IEventPublisher publisher, EventHistory history, CancellationToken cancellationToken)
+    {
+        if (!ChannelName.IsValid(body.Channel))
+        {
+            return Problem($"Invalid or missing channel: {ChannelName.Rule}.");
+        }
+
+        if (body.Max is < 1 or > MaxRedrive)
+        {
+            return Problem($"max must be a number from 1 to {MaxRedrive}.");
+        }
+
+        var items = await deadLetters.RedriveAsync(body.Channel!, body.Max ?? MaxRedrive, cancellationToken);
+        foreach (var item in items)
+        {
+            history.Record(body.Channel!, item.Event.Id, EventStep.Stored, "redriven from the dead-letter queue");
+            try
+            {
+                await publisher.PublishAsync(item.Event, item.Receipt, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Stored again: a missed doorbell only waits for the relay's next backlog poll.
+            }
+        }
+
+        return TypedResults.Ok(new RedriveResponse(items.Count, [.. items.Select(i => i.Event.Id)]));
     }
 
     public static bool IsEventId(string? id) => id is { Length: > 0 and <= 64 } && id.All(char.IsAsciiLetterOrDigit);

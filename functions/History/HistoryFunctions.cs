@@ -15,4 +15,9 @@ public sealed class HistoryFunctions(FunctionEndpoints endpoints)
     public Task<IResult> Event(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "relay/history/{id}")] HttpRequest request, FunctionContext function) =>
         endpoints.RunAsync(request, function);
+
+    [Function("relay-redrive")]
+    public Task<IResult> Redrive(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "relay/redrive")] HttpRequest request, FunctionContext function) =>
+        endpoints.RunAsync(request, function);
 }

@@ -12,7 +12,7 @@ namespace Serverless.Functions.Inbox;
 /// <see cref="InboxOptions.MaxEmbeddedBytes"/>; every operation costs the same whatever the backlog (no
 /// scan of a queue per receive or acknowledgement), and an acknowledged event's payload is freed.
 /// </summary>
-public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<InboxOptions> options) : IEventInbox
+public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<InboxOptions> options) : IEventInbox, IDeadLetterInbox
 {
     private readonly Lock _gate = new();
     private readonly string _idPrefix = RandomNumberGenerator.GetHexString(8, lowercase: true);
@@ -117,6 +117,24 @@ public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<Inbox
         {
             return _queues.TryGetValue(channel, out var queue) ? queue.Count : 0;
         }
+    }
+
+    public Task<IReadOnlyList<InboxItem>> RedriveAsync(string channel, int maxEvents, CancellationToken cancellationToken)
+    {
+        var items = new List<InboxItem>();
+        lock (_gate)
+        {
+            var queue = Queue(channel);
+            foreach (var entry in queue.TakeDeadLettered(maxEvents))
+            {
+                entry.DequeueCount = 0;
+                entry.PopReceipt = NewId();
+                queue.Add(entry);
+                items.Add(new InboxItem(entry.Event, Receipt(entry), 0));
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<InboxItem>>(items);
     }
 
     public int CountDeadLettered(string channel)
@@ -233,6 +251,13 @@ public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<Inbox
             entry.Version++;
             _visible.Remove(entry);
             _byId.Remove(entry.MessageId);
+        }
+
+        public List<Entry> TakeDeadLettered(int max)
+        {
+            var taken = _deadLettered.Take(max).ToList();
+            _deadLettered.RemoveRange(0, taken.Count);
+            return taken;
         }
 
         public void DeadLetter(Entry entry)

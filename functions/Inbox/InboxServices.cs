@@ -23,6 +23,7 @@ public static class InboxServices
         {
             services.AddSingleton<EmbeddedEventInbox>();
             services.AddSingleton<IEventInbox>(sp => sp.GetRequiredService<EmbeddedEventInbox>());
+            services.AddSingleton<IDeadLetterInbox>(sp => sp.GetRequiredService<EmbeddedEventInbox>());
             return services;
         }
 
@@ -38,6 +39,7 @@ public static class InboxServices
                 sp.GetRequiredService<IOptions<InboxOptions>>(),
                 sp.GetRequiredService<ILogger<StorageQueueEventInbox>>());
         });
+        services.AddSingleton(sp => (IDeadLetterInbox)sp.GetRequiredService<IEventInbox>());
         return services;
     }
 }

@@ -18,7 +18,7 @@ public sealed partial class StorageQueueEventInbox(
     QueueServiceClient queues,
     BlobContainerClient payloads,
     IOptions<InboxOptions> options,
-    ILogger<StorageQueueEventInbox> logger) : IEventInbox
+    ILogger<StorageQueueEventInbox> logger) : IEventInbox, IDeadLetterInbox
 {
     // A message that must wait for a relay for however long it takes never expires.
     private static readonly TimeSpan NeverExpire = TimeSpan.FromSeconds(-1);
@@ -71,6 +71,38 @@ public sealed partial class StorageQueueEventInbox(
         }
 
         return new InboxBatch(items, deadLettered);
+    }
+
+    public async Task<IReadOnlyList<InboxItem>> RedriveAsync(string channel, int maxEvents, CancellationToken cancellationToken)
+    {
+        var deadLetter = await QueueAsync(QueueNames.DeadLetterFor(channel), cancellationToken);
+        var queue = await QueueAsync(QueueNames.ForChannel(channel), cancellationToken);
+        var items = new List<InboxItem>();
+        while (items.Count < maxEvents)
+        {
+            // Hidden while being moved; an unreadable one stays hidden for the rest of this call and then waits on.
+            QueueMessage[] messages = await deadLetter.ReceiveMessagesAsync(
+                Math.Min(MaxMessagesPerReceive, maxEvents - items.Count), TimeSpan.FromMinutes(1), cancellationToken);
+            foreach (var message in messages)
+            {
+                if (TryRead(message.Body) is not { } channelEvent)
+                {
+                    continue;
+                }
+
+                // Send first, delete after: a failure in between leaves a copy in both, and the relay skips the event id it showed.
+                var sent = await queue.SendMessageAsync(message.Body, visibilityTimeout: null, timeToLive: NeverExpire, cancellationToken);
+                await deadLetter.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                items.Add(new InboxItem(channelEvent, InboxReceipt.Create(channelEvent.Id, sent.Value.MessageId, sent.Value.PopReceipt), 0));
+            }
+
+            if (messages.Length == 0)
+            {
+                break;
+            }
+        }
+
+        return items;
     }
 
     public Task<bool> AcknowledgeAsync(string channel, string receipt, CancellationToken cancellationToken) =>

@@ -83,6 +83,10 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
         }
     }
 
+    /// <summary>Sends the channel's dead-lettered events round again.</summary>
+    public Task<RedriveResponse> RedriveAsync(CancellationToken cancellationToken) =>
+        PostAsync("api/relay/redrive", new RedriveRequest(settings.Channel), Json.RedriveRequest, Json.RedriveResponse, "redrive", cancellationToken);
+
     public Task<AckResponse> AcknowledgeAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken) =>
         PostReceiptsAsync("api/relay/ack", receipts, "ack", cancellationToken);
 

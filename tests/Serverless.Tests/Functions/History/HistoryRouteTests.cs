@@ -90,6 +90,57 @@ public sealed class HistoryRouteTests(HistoryRouteTests.App fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Redrive_empties_the_dead_letter_queue_into_the_channel_and_each_event_arrives_once()
+    {
+        var id = await Webhook.PostAcceptedAsync(fixture.Http, "hist-redrive", new { title = "dead then redriven" });
+        using (await CallAsync(HttpMethod.Post, "/api/relay/backlog", AdminToken, new { channel = "hist-redrive", visibility_seconds = 1 }))
+        {
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        using (await CallAsync(HttpMethod.Post, "/api/relay/backlog", AdminToken, new { channel = "hist-redrive" }))
+        {
+        }
+
+        var inbox = fixture.Running.Services.GetRequiredService<Serverless.Functions.Inbox.EmbeddedEventInbox>();
+        Assert.Equal(1, inbox.CountDeadLettered("hist-redrive"));
+
+        using var redrive = await CallAsync(HttpMethod.Post, "/api/relay/redrive", AdminToken, new { channel = "hist-redrive" });
+        Assert.Equal(HttpStatusCode.OK, redrive.StatusCode);
+        var answer = JsonNode.Parse(await redrive.Content.ReadAsStringAsync())!;
+        Assert.Equal(1, (int)answer["redriven"]!);
+        Assert.Equal(id, (string?)answer["events"]![0]);
+        Assert.Equal(0, inbox.CountDeadLettered("hist-redrive"));
+
+        using var backlog = await CallAsync(HttpMethod.Post, "/api/relay/backlog", AdminToken, new { channel = "hist-redrive" });
+        var events = JsonNode.Parse(await backlog.Content.ReadAsStringAsync())!["events"]!.AsArray();
+        Assert.Equal([id], events.Select(e => (string)e!["event"]!["id"]!));
+        using var again = await CallAsync(HttpMethod.Post, "/api/relay/redrive", AdminToken, new { channel = "hist-redrive" });
+        Assert.Equal(0, (int)JsonNode.Parse(await again.Content.ReadAsStringAsync())!["redriven"]!);
+    }
+
+    [Theory]
+    [InlineData("""{"channel":"hist-bad","max":0}""", "max")]
+    [InlineData("""{"channel":"Not A Channel"}""", "channel")]
+    public async Task A_bad_redrive_gets_a_problem_and_changes_nothing(string body, string names)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/relay/redrive", UriKind.Relative)) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        using var response = await fixture.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(names, (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"], StringComparison.Ordinal);
+        Assert.Equal(0, fixture.Running.Services.GetRequiredService<Serverless.Functions.Inbox.EmbeddedEventInbox>().Count("hist-bad"));
+    }
+
+    [Fact]
+    public async Task A_token_of_another_channel_cannot_redrive_it()
+    {
+        using var response = await CallAsync(HttpMethod.Post, "/api/relay/redrive", TokenA, new { channel = "team-b" });
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
     public async Task The_list_is_newest_first_and_filters_by_status_source_since_and_limit()
     {
         var first = await Webhook.PostAcceptedAsync(fixture.Http, "hist-list", new { title = "one" });

@@ -147,6 +147,8 @@ public sealed class FunctionParityTests(BothHosts hosts) : IClassFixture<BothHos
         { "relay-history", "/api/relay/history?channel=default&since=yesterday", BothHosts.RelayToken },
         { "relay-history-event", "/api/relay/history/abc?channel=default", BothHosts.RelayToken },
         { "relay-history-event", "/api/relay/history/abc", null },
+        { "relay-redrive", "/api/relay/redrive", BothHosts.RelayToken },
+        { "relay-redrive", "/api/relay/redrive", null },
         { "relay-telegram-reply", "/api/relay/telegram/reply", BothHosts.RelayToken },
         { "relay-telegram-react", "/api/relay/telegram/react", null },
         { "relay-telegram-receipt", "/api/relay/telegram/receipt", BothHosts.RelayToken },
