@@ -2,8 +2,12 @@ using System.Collections.Concurrent;
 
 namespace Serverless.Functions.History;
 
-/// <summary>The history in memory, for the local default: gone with the process, like the embedded inbox.</summary>
-public sealed class EmbeddedEventHistoryStore : IEventHistoryStore
+/// <summary>
+/// The history in memory, for the local default: gone with the process, like the embedded inbox, and bounded
+/// like it. Past <c>maxEvents</c> (and a tenth, so trimming is not done on every write) the events whose last
+/// step is oldest are forgotten.
+/// </summary>
+public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHistoryStore
 {
     private readonly ConcurrentDictionary<(string Channel, string Id), Row> _events = new();
     private readonly ConcurrentDictionary<(string Channel, string Source, RefusalReason Reason), Counter> _refusals = new();
@@ -25,6 +29,11 @@ public sealed class EmbeddedEventHistoryStore : IEventHistoryStore
                     row.LastAt = row.LastAt > step.At ? row.LastAt : step.At;
                 }
             }
+        }
+
+        if (_events.Count > maxEvents + (maxEvents / 10))
+        {
+            Trim();
         }
 
         return Task.CompletedTask;
@@ -95,6 +104,24 @@ public sealed class EmbeddedEventHistoryStore : IEventHistoryStore
         }
 
         return Task.FromResult(removed);
+    }
+
+    /// <summary>Forgets the events whose last step is oldest, down to the bound; only the history writer writes, so this runs alone.</summary>
+    private void Trim()
+    {
+        var byAge = _events.Select(e => (e.Key, At: Last(e.Value))).OrderBy(e => e.At).ToList();
+        foreach (var (key, _) in byAge.Take(byAge.Count - maxEvents))
+        {
+            _events.TryRemove(key, out _);
+        }
+
+        static DateTimeOffset Last(Row row)
+        {
+            lock (row)
+            {
+                return row.LastAt;
+            }
+        }
     }
 
     private static EventHistoryEntry ToEntry(string channel, string id, Row row)

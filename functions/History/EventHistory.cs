@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Telemetry;
 
 namespace Serverless.Functions.History;
 
@@ -37,8 +38,11 @@ public sealed partial class EventHistory(IEventHistoryStore store, TimeProvider 
     public void Record(string channel, string eventId, EventStep step, string? detail = null) =>
         Enqueue(new HistoryNote(channel, eventId, [new StepTime(step, timeProvider.GetUtcNow(), detail)]));
 
-    public void Refuse(string channel, string source, RefusalReason reason) =>
+    public void Refuse(string channel, string source, RefusalReason reason)
+    {
+        EventTelemetry.CountRefused(source, channel, reason.ToString());
         Enqueue(new Refusal(channel, source, reason, timeProvider.GetUtcNow()));
+    }
 
     /// <summary>Waits until something is pending, or the token fires.</summary>
     public ValueTask<bool> WaitAsync(CancellationToken cancellationToken) => _pending.Reader.WaitToReadAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Inbox;
 
@@ -11,13 +12,14 @@ public static class HistoryServices
         services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.Section)
             .Validate(o => o.RetentionDays is >= 1 and <= 365, "History:RetentionDays must be between 1 and 365.")
             .Validate(o => o.MaxPendingNotes is >= 100 and <= 1_000_000, "History:MaxPendingNotes must be between 100 and 1,000,000.")
+            .Validate(o => o.MaxEmbeddedEvents is >= 100 and <= 10_000_000, "History:MaxEmbeddedEvents must be between 100 and 10,000,000.")
             .ValidateOnStart();
         services.AddSingleton<EventHistory>();
         services.AddHostedService<HistoryWriter>();
         services.AddHostedService<HistorySweeper>();
         // Kept where the inbox is: beside it in the storage account, or in memory with the embedded inbox.
         services.AddSingleton<IEventHistoryStore>(sp => sp.GetRequiredService<DeploymentMode>().EmbeddedInbox
-            ? new EmbeddedEventHistoryStore()
+            ? new EmbeddedEventHistoryStore(sp.GetRequiredService<IOptions<HistoryOptions>>().Value.MaxEmbeddedEvents)
             : new TableEventHistoryStore(sp.GetRequiredService<StorageServiceClients>().Tables.GetTableClient("history")));
         return services;
     }

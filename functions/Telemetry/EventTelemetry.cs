@@ -18,6 +18,15 @@ public static class EventTelemetry
 
     private static readonly Counter<long> Accepted = Meter.CreateCounter<long>("serverless.webhooks.accepted", "{event}", "Webhooks accepted and stored, by source and channel.");
 
+    private static readonly Counter<long> Refused = Meter.CreateCounter<long>("serverless.webhooks.refused", "{delivery}", "Webhook deliveries not stored, by source, channel and reason.");
+
+    public static void CountRefused(string source, string channel, string reason) =>
+        Refused.Add(
+            1,
+            new KeyValuePair<string, object?>("source", source),
+            new KeyValuePair<string, object?>("channel", channel),
+            new KeyValuePair<string, object?>("reason", reason));
+
     public static void CountAccepted(string source, string channel) =>
         Accepted.Add(1, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("channel", channel));
 }

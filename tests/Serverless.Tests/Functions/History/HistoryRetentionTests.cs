@@ -56,4 +56,31 @@ public class HistoryRetentionTests
         await sweeper.StopAsync(default);
         Assert.Null(await _store.GetAsync("ops", "old", default));
     }
+
+    [Fact]
+    public async Task The_in_memory_history_keeps_its_bound_by_forgetting_the_events_whose_last_step_is_oldest()
+    {
+        var store = new EmbeddedEventHistoryStore(maxEvents: 100);
+        Task Note(string id, EventStep step)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            return store.WriteAsync([new HistoryNote("ops", id, [new StepTime(step, _clock.GetUtcNow())])], default);
+        }
+
+        for (var i = 0; i < 110; i++)
+        {
+            await Note($"e{i:000}", EventStep.Received);
+        }
+
+        // e000 moves on, so its last step is now recent; the next event crosses the bound (and its tenth).
+        await Note("e000", EventStep.Acknowledged);
+        await Note("e110", EventStep.Received);
+
+        Assert.Equal(100, (await store.ListAsync("ops", new HistoryQuery(Limit: HistoryQuery.MaxLimit), default)).Count);
+        Assert.NotNull(await store.GetAsync("ops", "e000", default));
+        Assert.Null(await store.GetAsync("ops", "e001", default));
+        Assert.Null(await store.GetAsync("ops", "e011", default));
+        Assert.NotNull(await store.GetAsync("ops", "e012", default));
+        Assert.NotNull(await store.GetAsync("ops", "e110", default));
+    }
 }
