@@ -9,6 +9,15 @@ namespace Serverless.Functions.Events;
 /// </summary>
 public sealed record ChannelEvent
 {
+    private static readonly System.Buffers.SearchValues<char> IdCharacters =
+        System.Buffers.SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+    /// <summary>
+    /// An event id as this app makes them and as the relay may send one back: 1 to 64 letters and digits.
+    /// Anything else that arrives where an id is expected is refused, not looked up.
+    /// </summary>
+    public static bool IsValidId(ReadOnlySpan<char> id) => id.Length is > 0 and <= 64 && !id.ContainsAnyExcept(IdCharacters);
+
     [JsonPropertyName("specversion")]
     public string SpecVersion { get; init; } = "1.0";
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Serverless.Functions.Events;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Inbox;
 using Serverless.Functions.Publishing;
@@ -24,12 +25,12 @@ public static class HistoryEndpoints
     private static async Task<Results<Ok<EventHistoryResponse>, ProblemHttpResult>> ListAsync(
         HttpRequest request, IEventHistoryStore store, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var query = request.Query;
-        var channel = query["channel"].ToString();
-        if (!ChannelName.IsValid(channel))
+        if (!RelayEndpoints.TryQueryChannel(request, out var channel, out var problem))
         {
-            return Problem($"Invalid or missing ?channel=: {ChannelName.Rule}.");
+            return problem;
         }
+
+        var query = request.Query;
 
         EventStep? status = null;
         if (query["status"].ToString() is { Length: > 0 } statusText)
@@ -77,13 +78,12 @@ public static class HistoryEndpoints
     private static async Task<Results<Ok<EventHistoryRecord>, ProblemHttpResult>> GetAsync(
         string id, HttpRequest request, IEventHistoryStore store, CancellationToken cancellationToken)
     {
-        var channel = request.Query["channel"].ToString();
-        if (!ChannelName.IsValid(channel))
+        if (!RelayEndpoints.TryQueryChannel(request, out var channel, out var problem))
         {
-            return Problem($"Invalid or missing ?channel=: {ChannelName.Rule}.");
+            return problem;
         }
 
-        if (!IsEventId(id))
+        if (!ChannelEvent.IsValidId(id))
         {
             return Problem("Invalid event id: 1 to 64 letters and digits.");
         }
@@ -126,8 +126,6 @@ public static class HistoryEndpoints
 
         return TypedResults.Ok(new RedriveResponse(items.Count, [.. items.Select(i => i.Event.Id)]));
     }
-
-    public static bool IsEventId(string? id) => id is { Length: > 0 and <= 64 } && id.All(char.IsAsciiLetterOrDigit);
 
     public static EventHistoryRecord ToRecord(EventHistoryEntry entry)
     {

@@ -1,3 +1,5 @@
+using Serverless.Functions.Events;
+
 namespace Serverless.Functions.Inbox;
 
 /// <summary>
@@ -8,8 +10,6 @@ namespace Serverless.Functions.Inbox;
 public static class InboxReceipt
 {
     private const char EventSeparator = '~';
-    private static readonly System.Buffers.SearchValues<char> IdCharacters =
-        System.Buffers.SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
     public static string Create(string messageId, string popReceipt) => $"{messageId}:{popReceipt}";
 
@@ -22,7 +22,7 @@ public static class InboxReceipt
         var separator = receipt.IndexOf(EventSeparator, StringComparison.Ordinal);
         var colon = receipt.IndexOf(':', StringComparison.Ordinal);
         // The id comes back from the relay: only a plain id (letters and digits) is taken as one.
-        return separator is > 0 and <= 64 && (colon < 0 || separator < colon) && receipt.AsSpan(0, separator).ContainsAnyExcept(IdCharacters) is false
+        return separator > 0 && (colon < 0 || separator < colon) && ChannelEvent.IsValidId(receipt.AsSpan(0, separator))
             ? receipt[..separator]
             : null;
     }

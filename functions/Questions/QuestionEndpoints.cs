@@ -55,10 +55,9 @@ public static class QuestionEndpoints
     private static async Task<Results<Ok<QuestionStatus>, ProblemHttpResult>> OneAsync(
         string id, HttpRequest request, QuestionDesk desk, Func<string, string, CancellationToken, Task<QuestionRecord?>> act, CancellationToken cancellationToken)
     {
-        var channel = request.Query["channel"].ToString();
-        if (!ChannelName.IsValid(channel))
+        if (!RelayEndpoints.TryQueryChannel(request, out var channel, out var problem))
         {
-            return TypedResults.Problem($"Invalid or missing ?channel=: {ChannelName.Rule}.", statusCode: StatusCodes.Status400BadRequest);
+            return problem;
         }
 
         if (!QuestionLimits.IsQuestionId(id))

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,6 +31,16 @@ public static partial class RelayEndpoints
         group.MapPost("/release", ReleaseAsync).WithName("relay-release");
         group.MapGet("/events/{id}", GetEventAsync).WithName("relay-event");
         return endpoints;
+    }
+
+    /// <summary>The channel a route names in <c>?channel=</c>; false with the 400 that says what is wrong with it.</summary>
+    internal static bool TryQueryChannel(HttpRequest request, out string channel, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        channel = request.Query["channel"].ToString();
+        problem = ChannelName.IsValid(channel)
+            ? null
+            : TypedResults.Problem($"Invalid or missing ?channel=: {ChannelName.Rule}.", statusCode: StatusCodes.Status400BadRequest);
+        return problem is null;
     }
 
     /// <summary>
@@ -69,10 +80,9 @@ public static partial class RelayEndpoints
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
-        var channel = request.Query["channel"].ToString();
-        if (!ChannelName.IsValid(channel))
+        if (!TryQueryChannel(request, out var channel, out var problem))
         {
-            return TypedResults.Problem($"Invalid or missing ?channel=: {ChannelName.Rule}.", statusCode: StatusCodes.Status400BadRequest);
+            return problem;
         }
 
         var lifetime = options.Value.ClientAccessLifetime;
@@ -159,13 +169,12 @@ public static partial class RelayEndpoints
     private static async Task<Results<Ok<ChannelEvent>, ProblemHttpResult>> GetEventAsync(
         string id, HttpRequest request, IEventInbox inbox, CancellationToken cancellationToken)
     {
-        var channel = request.Query["channel"].ToString();
-        if (!ChannelName.IsValid(channel))
+        if (!TryQueryChannel(request, out var channel, out var problem))
         {
-            return TypedResults.Problem($"Invalid or missing ?channel=: {ChannelName.Rule}.", statusCode: StatusCodes.Status400BadRequest);
+            return problem;
         }
 
-        if (id.Length is 0 or > 64 || !id.All(char.IsAsciiLetterOrDigit))
+        if (!ChannelEvent.IsValidId(id))
         {
             return TypedResults.Problem("Invalid event id.", statusCode: StatusCodes.Status400BadRequest);
         }

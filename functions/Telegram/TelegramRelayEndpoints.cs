@@ -271,10 +271,9 @@ public static class TelegramRelayEndpoints
     private static async Task<Results<Ok<CapabilitiesResponse>, ProblemHttpResult>> CapabilitiesAsync(
         HttpRequest request, IOptions<TelegramOptions> options, ITelegramAccessStore store, CancellationToken cancellationToken)
     {
-        var channel = request.Query["channel"].ToString();
-        if (!ChannelName.IsValid(channel))
+        if (!RelayEndpoints.TryQueryChannel(request, out var channel, out var problem))
         {
-            return TypedResults.Problem($"Invalid or missing ?channel=: {ChannelName.Rule}.", statusCode: StatusCodes.Status400BadRequest);
+            return problem;
         }
 
         var enabled = options.Value.Enabled;
