@@ -72,55 +72,32 @@ public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHi
         return Task.FromResult(counts);
     }
 
-    public Task<int> RemoveOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    public Task<int> RemoveOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        Task.FromResult(RemoveOlderThan(_events, cutoff) + RemoveOlderThan(_refusals, cutoff));
+
+    private static int RemoveOlderThan<TKey, TValue>(ConcurrentDictionary<TKey, TValue> items, DateTimeOffset cutoff)
+        where TKey : notnull
+        where TValue : Stamped
     {
         var removed = 0;
-        foreach (var (key, row) in _events)
+        foreach (var (key, item) in items)
         {
-            bool expired;
-            lock (row)
-            {
-                expired = row.LastAt < cutoff;
-            }
-
-            if (expired && _events.TryRemove(key, out _))
+            if (item.Last < cutoff && items.TryRemove(key, out _))
             {
                 removed++;
             }
         }
 
-        foreach (var (key, counter) in _refusals)
-        {
-            bool expired;
-            lock (counter)
-            {
-                expired = counter.LastAt < cutoff;
-            }
-
-            if (expired && _refusals.TryRemove(key, out _))
-            {
-                removed++;
-            }
-        }
-
-        return Task.FromResult(removed);
+        return removed;
     }
 
     /// <summary>Forgets the events whose last step is oldest, down to the bound; only the history writer writes, so this runs alone.</summary>
     private void Trim()
     {
-        var byAge = _events.Select(e => (e.Key, At: Last(e.Value))).OrderBy(e => e.At).ToList();
+        var byAge = _events.Select(e => (e.Key, At: e.Value.Last)).OrderBy(e => e.At).ToList();
         foreach (var (key, _) in byAge.Take(byAge.Count - maxEvents))
         {
             _events.TryRemove(key, out _);
-        }
-
-        static DateTimeOffset Last(Row row)
-        {
-            lock (row)
-            {
-                return row.LastAt;
-            }
         }
     }
 
@@ -132,7 +109,24 @@ public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHi
         }
     }
 
-    private sealed class Row
+    /// <summary>Something kept until a time after its last change; changed and read under its own lock.</summary>
+    private abstract class Stamped
+    {
+        public DateTimeOffset LastAt { get; set; }
+
+        public DateTimeOffset Last
+        {
+            get
+            {
+                lock (this)
+                {
+                    return LastAt;
+                }
+            }
+        }
+    }
+
+    private sealed class Row : Stamped
     {
         public string? Kind { get; set; }
 
@@ -141,14 +135,10 @@ public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHi
         public string? Summary { get; set; }
 
         public Dictionary<EventStep, StepTime> Steps { get; } = [];
-
-        public DateTimeOffset LastAt { get; set; }
     }
 
-    private sealed class Counter
+    private sealed class Counter : Stamped
     {
         public long Count { get; set; }
-
-        public DateTimeOffset LastAt { get; set; }
     }
 }
