@@ -1,36 +1,22 @@
-using Microsoft.Extensions.Hosting;
+using Serverless.Functions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Serverless.Functions.History;
 
 /// <summary>Removes, every <see cref="Interval"/>, the histories and counters older than History:RetentionDays.</summary>
-public sealed partial class HistorySweeper(IEventHistoryStore store, IOptions<HistoryOptions> options, TimeProvider timeProvider, ILogger<HistorySweeper> logger) : BackgroundService
+public sealed partial class HistorySweeper(IEventHistoryStore store, IOptions<HistoryOptions> options, TimeProvider timeProvider, ILogger<HistorySweeper> logger)
+    : PeriodicSweeper(Interval, sweepAtStart: true, timeProvider)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, timeProvider);
-        try
-        {
-            do
-            {
-                await SweepOnceAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
+    protected override Task SweepAsync(CancellationToken cancellationToken) => SweepOnceAsync(cancellationToken);
 
     /// <summary>One sweep; a storage failure is logged and the next sweep tries again. Returns how many rows went.</summary>
     public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var cutoff = timeProvider.GetUtcNow() - TimeSpan.FromDays(options.Value.RetentionDays);
+            var cutoff = Clock.GetUtcNow() - TimeSpan.FromDays(options.Value.RetentionDays);
             var removed = await store.RemoveOlderThanAsync(cutoff, cancellationToken);
             if (removed > 0)
             {

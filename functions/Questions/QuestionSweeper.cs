@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Hosting;
+using Serverless.Functions.Hosting;
 
 namespace Serverless.Functions.Questions;
 
@@ -6,25 +6,12 @@ namespace Serverless.Functions.Questions;
 /// Sweeps the questions every <see cref="Interval"/>: a question closes when it is read after its time, and
 /// this reads the ones nobody else will (the relay that asked is gone), so their buttons do not stay up.
 /// </summary>
-public sealed partial class QuestionSweeper(IServiceScopeFactory scopes, TimeProvider timeProvider, ILogger<QuestionSweeper> logger) : BackgroundService
+public sealed partial class QuestionSweeper(IServiceScopeFactory scopes, TimeProvider timeProvider, ILogger<QuestionSweeper> logger)
+    : PeriodicSweeper(Interval, sweepAtStart: false, timeProvider)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, timeProvider);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await SweepOnceAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
+    protected override Task SweepAsync(CancellationToken cancellationToken) => SweepOnceAsync(cancellationToken);
 
     /// <summary>One sweep; a failure (storage or the chat service down) is logged and the next sweep tries again.</summary>
     public async Task<QuestionSweep?> SweepOnceAsync(CancellationToken cancellationToken)
