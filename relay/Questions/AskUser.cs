@@ -41,7 +41,7 @@ public sealed partial class AskUser(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && lifetime?.ApplicationStopping.IsCancellationRequested != true)
         {
-            // Claude Code cancelled the call (the user pressed Esc, or the turn ended): nobody waits for the
+            // The client cancelled the call (notifications/cancelled): nobody waits for the
             // answer any more, so the question closes and its buttons say so. Not when the relay is stopping:
             // a restarted relay asks again with the same key and must find the question still open.
             await WithdrawAsync(status.Id);
