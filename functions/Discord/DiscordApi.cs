@@ -19,8 +19,8 @@ public sealed partial class DiscordApi(HttpClient http, IOptions<DiscordOptions>
     /// <summary>Longer waits fail the call instead: the relay that asked waits 15 s for the whole answer.</summary>
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(10);
 
-    // Discord asks every HTTP client to name itself this way.
-    private static readonly ProductInfoHeaderValue UserAgent = new("DiscordBot", "(https://github.com/serverless-channels, 1.0)");
+    // Discord asks every HTTP client to name itself this way (a comment after the product, which the typed header refuses).
+    private const string UserAgent = "DiscordBot (https://github.com/serverless-channels, 1.0)";
 
     /// <summary>Posts a message; mentions in it ping nobody, whatever the text says.</summary>
     public async Task<string> CreateMessageAsync(string channelId, string content, string? replyTo, JsonArray? components, CancellationToken cancellationToken)
@@ -79,7 +79,7 @@ public sealed partial class DiscordApi(HttpClient http, IOptions<DiscordOptions>
         {
             using var request = new HttpRequestMessage(method, url);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bot", settings.BotToken);
-            request.Headers.UserAgent.Add(UserAgent);
+            request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
             if (body is not null)
             {
                 request.Content = JsonContent.Create(body);
