@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Identity;
+using Serverless.Functions.Discord;
 using Serverless.Functions.Hooks;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Inbox;
@@ -50,6 +51,7 @@ public static class ServerlessServices
             .AddInbox(mode)
             .AddWebPubSub()
             .AddTelegram(mode)
+            .AddDiscord(mode)
             .AddQuestions(mode)
             .AddHostedService<StartupReport>();
         builder.AddTelemetry();

@@ -88,6 +88,7 @@ var root = new RootCommand("Relays events from the serverless function app into 
     tail,
     redrive,
 };
+root.Subcommands.Add(DiscordCommand.Create(parse => Resolve(parse)));
 
 (RelaySettings? Settings, string? Error) Resolve(ParseResult parse) => RelaySettingsResolver.Resolve(
     parse.GetValue(urlOption),
@@ -260,5 +261,5 @@ redrive.SetAction(async (parse, cancellationToken) =>
     }
 });
 
-// Help and parse errors go to stderr: stdout belongs to the MCP protocol (except for `relay init`, `relay pair`, `relay events`, `relay tail` and `relay redrive`).
+// Help and parse errors go to stderr: stdout belongs to the MCP protocol (except for `relay init`, `relay pair`, `relay events`, `relay tail`, `relay redrive` and `relay discord register`).
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = Console.Error, Error = Console.Error });

@@ -34,4 +34,5 @@ namespace Serverless.Contracts;
 [JsonSerializable(typeof(EventHistoryResponse))]
 [JsonSerializable(typeof(RedriveRequest))]
 [JsonSerializable(typeof(RedriveResponse))]
+[JsonSerializable(typeof(DiscordCommandsResponse))]
 public sealed partial class RelayApiJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using Serverless.Functions.Discord;
 using Serverless.Functions.Health;
 using Serverless.Functions.History;
 using Serverless.Functions.Hooks;
@@ -25,6 +26,8 @@ public static class FunctionRoutes
         api.MapHistory();
         api.MapTelegram();
         api.MapTelegramRelay();
+        api.MapDiscord();
+        api.MapDiscordRelay();
         api.MapQuestions();
         return endpoints;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Serverless.Functions.Discord;
 using Serverless.Functions.Events;
 using Serverless.Functions.Health;
 using Serverless.Functions.Hooks;
@@ -21,4 +22,5 @@ namespace Serverless.Functions.Hosting;
 [JsonSerializable(typeof(BacklogResponse))]
 [JsonSerializable(typeof(RelayMessage))]
 [JsonSerializable(typeof(ChannelEvent))]
+[JsonSerializable(typeof(DiscordInteractionResponse))]
 public sealed partial class FunctionsJsonContext : JsonSerializerContext;

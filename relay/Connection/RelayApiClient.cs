@@ -274,4 +274,11 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
     private Uri BaseUrl() => settings.Url.AbsoluteUri.EndsWith('/') ? settings.Url : new Uri(settings.Url.AbsoluteUri + "/");
 
     private static string Clip(string text) => text.Length <= 200 ? text : text[..200] + "…";
+
+    /// <summary>Registers the Discord slash command through the function app (<c>relay discord register</c>).</summary>
+    public async Task<DiscordCommandsResponse> RegisterDiscordCommandsAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUrl(), "api/relay/discord/commands")) { Content = new ByteArrayContent([]) };
+        return await SendAsync(request, Typed(Json.DiscordCommandsResponse), "discord register", cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -79,7 +79,7 @@ public sealed partial class AzdTests(CompiledInfra infra) : IClassFixture<Compil
     public void Azure_yaml_asks_for_an_azd_that_reads_object_parameters_from_the_environment()
     {
         // azd 1.23.4 (Azure/azure-dev#6694) parses a "${VAR}" object parameter as JSON; older ones cannot pass
-        // SOURCE_SECRETS, TELEGRAM, RELAY_TOKENS or APP_SETTINGS.
+        // SOURCE_SECRETS, TELEGRAM, DISCORD, RELAY_TOKENS or APP_SETTINGS.
         Assert.Equal(">= 1.23.4", Scalar(Map(AzureYaml, "requiredVersions"), "azd"));
     }
 
@@ -173,7 +173,7 @@ public sealed partial class AzdTests(CompiledInfra infra) : IClassFixture<Compil
         }
 
         var postdeploy = Scalar(Map(Map(hooks, "postdeploy"), "posix"), "run") + Scalar(Map(Map(hooks, "postdeploy"), "windows"), "run");
-        Assert.All(["baseUrl", "webhookUrls", "telegramWebhookUrl", "relayTokenCommand", "keyVaultName"], o => Assert.Contains(o, postdeploy, StringComparison.Ordinal));
+        Assert.All(["baseUrl", "webhookUrls", "telegramWebhookUrl", "discordInteractionsUrl", "relayTokenCommand", "keyVaultName"], o => Assert.Contains(o, postdeploy, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -196,6 +196,7 @@ public sealed partial class AzdTests(CompiledInfra infra) : IClassFixture<Compil
         start.Environment["baseUrl"] = Base;
         start.Environment["webhookUrls"] = urls.ToJsonString();
         start.Environment["telegramWebhookUrl"] = $"{Base}/api/telegram";
+        start.Environment["discordInteractionsUrl"] = $"{Base}/api/discord/interactions";
         start.Environment["keyVaultName"] = "kvchannelsabc";
         start.Environment["relayTokenCommand"] = "az keyvault secret show --vault-name kvchannelsabc --name relay-token --query value --output tsv";
         start.Environment["relayCommand"] = "RELAY_TOKEN=\"$(az keyvault secret show --vault-name kvchannelsabc)\" relay init --url " + Base;
@@ -209,6 +210,7 @@ public sealed partial class AzdTests(CompiledInfra infra) : IClassFixture<Compil
         Assert.Contains($"  github: {Base}/api/hooks/github/CHANNEL\n", output, StringComparison.Ordinal);
         Assert.Contains($"  generic: {Base}/api/hooks/generic/CHANNEL\n", output, StringComparison.Ordinal);
         Assert.Contains($"{Base}/api/telegram", output, StringComparison.Ordinal);
+        Assert.Contains($"Discord Interactions Endpoint URL: {Base}/api/discord/interactions", output, StringComparison.Ordinal);
         // Printed as it is, not run: the token itself never appears.
         Assert.Contains("RELAY_TOKEN=\"$(az keyvault secret show --vault-name kvchannelsabc)\" relay init --url " + Base, output, StringComparison.Ordinal);
         Assert.Contains("az keyvault secret show --vault-name kvchannelsabc --name relay-token --query value --output tsv", output, StringComparison.Ordinal);
