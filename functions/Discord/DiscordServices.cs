@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Hosting;
 
@@ -13,6 +14,7 @@ public static class DiscordServices
         services.AddSingleton<IValidateOptions<DiscordOptions>, DiscordOptionsValidator>();
         services.AddHttpClient<DiscordApi>(http => http.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<DiscordChatTransport>();
+        services.TryAddTransient<Chat.ChatConversation>();
         return services;
     }
 }
