@@ -167,3 +167,39 @@ public class DiscordOffTests
         Assert.Contains("Discord:PublicKey, Discord:ApplicationId and Discord:BotToken", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
+
+public class DiscordRelayTokenTests
+{
+    [Fact]
+    public async Task With_a_discord_application_the_development_relay_token_is_refused_even_locally()
+    {
+        var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(async () =>
+        {
+            await using var app = await RunningFunctionsApp.StartAsync(new Dictionary<string, string?>
+            {
+                ["Discord:PublicKey"] = new string('a', 64),
+                ["Discord:ApplicationId"] = "777",
+                ["Discord:BotToken"] = "MTA.bot",
+            });
+        });
+
+        Assert.Contains("development relay token is not accepted", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Half_a_discord_configuration_stops_the_app_naming_the_settings()
+    {
+        var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(async () =>
+        {
+            await using var app = await RunningFunctionsApp.StartAsync(new Dictionary<string, string?>
+            {
+                ["Discord:BotToken"] = "MTA.bot",
+                ["Relay:Tokens:0:Secret"] = "the-owners-relay-token-0123",
+                ["Relay:Tokens:0:Channels"] = "default",
+            });
+        });
+
+        Assert.Contains("Discord:PublicKey, Discord:ApplicationId and Discord:BotToken", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("MTA.bot", ex.Message, StringComparison.Ordinal);
+    }
+}
