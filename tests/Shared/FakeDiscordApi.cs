@@ -16,6 +16,7 @@ public sealed class FakeDiscordApi : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<DiscordCall> _calls = new();
+    private readonly ConcurrentQueue<(string Channel, string Id)> _created = new();
     private long _nextId = 1_300_000_000_000_000_000;
     private int _rateLimited;
     private double _retryAfter;
@@ -30,6 +31,9 @@ public sealed class FakeDiscordApi : IAsyncDisposable
     /// <summary>The bodies of the messages created in this channel.</summary>
     public IReadOnlyList<JsonObject> Messages(string channelId) =>
         [.. _calls.Where(c => c.Method == "POST" && c.Path == $"channels/{channelId}/messages").Select(c => (JsonObject)c.Body!)];
+
+    /// <summary>The ids of the messages created in this channel, in order.</summary>
+    public IReadOnlyList<string> MessageIds(string channelId) => [.. _created.Where(m => m.Channel == channelId).Select(m => m.Id)];
 
     /// <summary>The channel id the fake gives a user's direct messages.</summary>
     public static string DirectChannelOf(string userId) => "9" + userId;
@@ -85,7 +89,9 @@ public sealed class FakeDiscordApi : IAsyncDisposable
                     }, statusCode: 400);
                 }
 
-                return Results.Json(Message(channel, Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture), call.Body));
+                var id = Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                _created.Enqueue((channel, id));
+                return Results.Json(Message(channel, id, call.Body));
             case ("PATCH", ["channels", var channel, "messages", var message]):
                 return Results.Json(Message(channel, message, call.Body));
             case ("PUT", ["channels", _, "messages", _, "reactions", _, "@me"]):

@@ -1,57 +1,20 @@
 using System.Text.Json.Nodes;
 using Serverless.Functions.Chat;
 using Serverless.Functions.Discord;
+using Serverless.Testing;
 
 namespace Serverless.Tests.Functions.Discord;
 
 /// <summary>Interactions as Discord posts them (shapes from its documentation), read into the neutral message and button press.</summary>
 public class DiscordInteractionTests
 {
-    public static JsonObject Command(string text, string? guildId, string userId = "42", string channelId = "500", string id = "1100000000000000001") => new()
-    {
-        ["id"] = id,
-        ["application_id"] = "777",
-        ["type"] = 2,
-        ["token"] = "interaction-token-secret",
-        ["version"] = 1,
-        ["channel_id"] = channelId,
-        ["guild_id"] = guildId,
-        ["context"] = guildId is null ? 1 : 0,
-        [guildId is null ? "user" : "member"] = guildId is null
-            ? new JsonObject { ["id"] = userId, ["username"] = "ann", ["global_name"] = "Ann <b>" }
-            : new JsonObject { ["user"] = new JsonObject { ["id"] = userId, ["username"] = "ann" }, ["roles"] = new JsonArray() },
-        ["data"] = new JsonObject
-        {
-            ["id"] = "888",
-            ["name"] = "claude",
-            ["type"] = 1,
-            ["options"] = new JsonArray(new JsonObject { ["name"] = "text", ["type"] = 3, ["value"] = text }),
-        },
-    };
-
-    public static JsonObject Button(string customId, string userId = "42", string? guildId = null, string id = "1100000000000000002") => new()
-    {
-        ["id"] = id,
-        ["application_id"] = "777",
-        ["type"] = 3,
-        ["token"] = "interaction-token-secret",
-        ["version"] = 1,
-        ["channel_id"] = "500",
-        ["guild_id"] = guildId,
-        [guildId is null ? "user" : "member"] = guildId is null
-            ? new JsonObject { ["id"] = userId, ["username"] = "ann" }
-            : new JsonObject { ["user"] = new JsonObject { ["id"] = userId, ["username"] = "ann" } },
-        ["message"] = new JsonObject { ["id"] = "600", ["channel_id"] = "500", ["content"] = "Claude wants to run Bash" },
-        ["data"] = new JsonObject { ["custom_id"] = customId, ["component_type"] = 2 },
-    };
-
     // As the endpoint reads it: parsed from the JSON text (a node built from CLR ints reads as no number).
     private static DiscordInteraction? Parse(JsonNode body) => DiscordInteraction.Parse(JsonNode.Parse(body.ToJsonString()));
 
     [Fact]
     public void A_command_in_a_server_channel_is_a_group_message_from_the_member_in_that_channel()
     {
-        var message = Parse(Command("deploy it", guildId: "300"))!.ToMessage()!;
+        var message = Parse(DiscordPayloads.Command("deploy it", guildId: "300"))!.ToMessage()!;
 
         Assert.Equal(("42", "ann", "discord:500", ChatKind.Group, "deploy it"), (message.UserId, message.UserName, message.ChatReference, message.Kind, message.Text));
         Assert.Equal("interaction:1100000000000000001", message.DeliveryId);
@@ -62,7 +25,7 @@ public class DiscordInteractionTests
     [Fact]
     public void A_command_in_a_direct_message_is_a_private_message_addressed_by_its_person()
     {
-        var message = Parse(Command("hello", guildId: null))!.ToMessage()!;
+        var message = Parse(DiscordPayloads.Command("hello", guildId: null))!.ToMessage()!;
 
         Assert.Equal(("42", "discord:@42", ChatKind.Private), (message.UserId, message.ChatReference, message.Kind));
     }
@@ -70,7 +33,7 @@ public class DiscordInteractionTests
     [Fact]
     public void The_event_keeps_the_interaction_but_not_its_token()
     {
-        var message = Parse(Command("hello", guildId: null))!.ToMessage()!;
+        var message = Parse(DiscordPayloads.Command("hello", guildId: null))!.ToMessage()!;
 
         Assert.Null(message.Data!["token"]);
         Assert.Equal("claude", (string?)message.Data["data"]!["name"]);
@@ -79,7 +42,7 @@ public class DiscordInteractionTests
     [Fact]
     public void A_group_dm_without_a_guild_is_not_taken_for_a_private_chat()
     {
-        var payload = Command("hi", guildId: null);
+        var payload = DiscordPayloads.Command("hi", guildId: null);
         payload["context"] = 2;
 
         Assert.Equal(ChatKind.Group, Parse(payload)!.ToMessage()!.Kind);
@@ -88,7 +51,7 @@ public class DiscordInteractionTests
     [Fact]
     public void A_button_press_carries_the_custom_id_and_the_presser()
     {
-        var press = Parse(Button("perm:allow:abcde", guildId: "300"))!.ToButtonPress();
+        var press = Parse(DiscordPayloads.Button("perm:allow:abcde", guildId: "300"))!.ToButtonPress();
 
         Assert.Equal(new ChatButtonPress("42", "ann", "perm:allow:abcde"), press);
     }
@@ -96,7 +59,7 @@ public class DiscordInteractionTests
     [Fact]
     public void Another_command_or_a_body_that_is_no_interaction_gives_nothing()
     {
-        var other = Command("x", guildId: null);
+        var other = DiscordPayloads.Command("x", guildId: null);
         other["data"]!["name"] = "other";
 
         Assert.Null(Parse(other)!.ToMessage());
