@@ -52,8 +52,8 @@ public sealed class DiscordChatTransport(IOptions<DiscordOptions> options, Disco
 
     public bool WantsReceipt(string chatReference) => (options.Value.Receipts, DiscordIds.Parse(chatReference)) switch
     {
-        (DiscordReceipts.AllChats, not null) => true,
-        (DiscordReceipts.PrivateChats, { IsUser: true }) => true,
+        (ChatReceipts.AllChats, not null) => true,
+        (ChatReceipts.PrivateChats, { IsUser: true }) => true,
         _ => false,
     };
 

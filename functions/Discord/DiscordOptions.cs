@@ -37,7 +37,7 @@ public sealed class DiscordOptions
     public Dictionary<string, string> NotificationChats { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Which conversations get a reaction on a message once the session has it.</summary>
-    public DiscordReceipts Receipts { get; set; } = DiscordReceipts.PrivateChats;
+    public ChatReceipts Receipts { get; set; } = ChatReceipts.PrivateChats;
 
     /// <summary>The receipt reaction: a Unicode emoji, or a custom one as <c>name:id</c>.</summary>
     public string ReceiptEmoji { get; set; } = "👀";

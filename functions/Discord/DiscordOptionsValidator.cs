@@ -47,7 +47,7 @@ public sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
             failures.Add("Discord:Receipts must be Off, PrivateChats or AllChats.");
         }
 
-        if (options.Receipts != DiscordReceipts.Off && string.IsNullOrWhiteSpace(options.ReceiptEmoji))
+        if (options.Receipts != ChatReceipts.Off && string.IsNullOrWhiteSpace(options.ReceiptEmoji))
         {
             failures.Add("Discord:ReceiptEmoji must be an emoji (or a custom one as name:id), or set Discord:Receipts to Off.");
         }

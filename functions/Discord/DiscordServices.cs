@@ -1,5 +1,5 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Chat;
 using Serverless.Functions.Hosting;
 
 namespace Serverless.Functions.Discord;
@@ -13,8 +13,7 @@ public static class DiscordServices
         services.AddOptions<DiscordOptions>().BindConfiguration(DiscordOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DiscordOptions>, DiscordOptionsValidator>();
         services.AddHttpClient<DiscordApi>(http => http.Timeout = TimeSpan.FromSeconds(30));
-        services.AddSingleton<DiscordChatTransport>();
-        services.TryAddTransient<Chat.ChatConversation>();
+        services.AddChatTransport<DiscordChatTransport>(DiscordIds.Transport, mode);
         return services;
     }
 }

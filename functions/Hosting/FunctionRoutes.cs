@@ -1,3 +1,4 @@
+using Serverless.Functions.Chat;
 using Serverless.Functions.Discord;
 using Serverless.Functions.Health;
 using Serverless.Functions.History;
@@ -25,8 +26,8 @@ public static class FunctionRoutes
         api.MapRelay();
         api.MapHistory();
         api.MapTelegram();
-        api.MapTelegramRelay();
         api.MapDiscord();
+        api.MapChatRelay();
         api.MapDiscordRelay();
         api.MapQuestions();
         return endpoints;

@@ -107,11 +107,11 @@ public sealed class DiscordChatTransportTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(DiscordReceipts.PrivateChats, "discord:@42", true)]
-    [InlineData(DiscordReceipts.PrivateChats, "discord:500", false)]
-    [InlineData(DiscordReceipts.AllChats, "discord:500", true)]
-    [InlineData(DiscordReceipts.Off, "discord:@42", false)]
-    public void Receipts_go_to_the_conversations_the_setting_names(DiscordReceipts receipts, string chat, bool wanted)
+    [InlineData(ChatReceipts.PrivateChats, "discord:@42", true)]
+    [InlineData(ChatReceipts.PrivateChats, "discord:500", false)]
+    [InlineData(ChatReceipts.AllChats, "discord:500", true)]
+    [InlineData(ChatReceipts.Off, "discord:@42", false)]
+    public void Receipts_go_to_the_conversations_the_setting_names(ChatReceipts receipts, string chat, bool wanted)
     {
         Assert.Equal(wanted, Transport(o => o.Receipts = receipts).WantsReceipt(chat));
     }
