@@ -196,9 +196,18 @@ public sealed partial class DiscordTests : IAsyncLifetime
     [Fact]
     public async Task A_permission_request_is_answered_by_a_paired_user_and_a_strangers_press_changes_nothing()
     {
+        // The relay gives the app 1 s at its handshake to say whether a paired chat exists: the app's first
+        // answer on this route is warmed up first, so a busy machine does not turn the capability off.
+        using (var warm = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/relay/capabilities?channel=default", UriKind.Relative)))
+        {
+            warm.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", RelayToken);
+            using var capabilities = await _http.SendAsync(warm);
+            Assert.Contains("\"permission_relay\":true", await capabilities.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", RelayToken);
         await WebhookToChannelTests.WaitUntilConnectedAsync(relay);
-        Assert.True(relay.Client.ServerCapabilities.Experimental!.ContainsKey("claude/channel/permission"));
+        Assert.True(relay.Client.ServerCapabilities.Experimental!.ContainsKey("claude/channel/permission"), relay.Stderr);
 
         await relay.Client.SendNotificationAsync("notifications/claude/channel/permission_request", new JsonObject
         {
