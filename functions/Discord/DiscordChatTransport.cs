@@ -61,7 +61,8 @@ public sealed class DiscordChatTransport(IOptions<DiscordOptions> options, Disco
     {
         ArgumentNullException.ThrowIfNull(message);
         var channel = await ChannelAsync(message.ChatReference, cancellationToken);
-        var id = await api.CreateMessageAsync(channel, message.Text, message.ReplyTo, Components(message.Buttons), cancellationToken);
+        var replyTo = message.ReplyTo is null ? null : SnowflakeOrThrow(message.ReplyTo);
+        var id = await api.CreateMessageAsync(channel, message.Text, replyTo, Components(message.Buttons), cancellationToken);
         return new ChatMessageRef(message.ChatReference, id);
     }
 

@@ -156,9 +156,10 @@ public sealed partial class DiscordTests : IAsyncLifetime
         Assert.Empty(_discord.Calls);
         Assert.Equal(0, Inbox.Count("default"));
 
-        var (exit, _, stderr) = await RelayAsync("pair", code);
+        var (exit, stdout, stderr) = await RelayAsync("pair", code);
 
         Assert.True(exit == 0, stderr);
+        Assert.Contains("Paired Discord user 99", stdout, StringComparison.Ordinal);
         Assert.Contains("Paired", (string?)_discord.Messages(FakeDiscordApi.DirectChannelOf("99")).Single()["content"], StringComparison.Ordinal);
         var (_, after, _) = await CommandAsync("now it works", user: "99");
         Assert.Contains("Sent to the Claude Code session", after, StringComparison.Ordinal);
