@@ -3,6 +3,7 @@ using Serverless.Functions.Chat.Access;
 using Serverless.Functions.Chat.Permissions;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Inbox;
+using Serverless.Functions.Questions;
 
 namespace Serverless.Functions.Chat;
 
@@ -29,11 +30,12 @@ public static class ChatServices
     }
 
     /// <summary>
-    /// One chat transport: itself (as <typeparamref name="TTransport"/> and as <see cref="IChatTransport"/>) and
-    /// its access store, a keyed service named after it: in memory on the local default, else an Azure Table
-    /// of the same name.
+    /// One chat transport: itself (as <typeparamref name="TTransport"/> and as <see cref="IChatTransport"/>), its
+    /// access store, a keyed service named after it (in memory on the local default, else an Azure Table of the
+    /// same name), and unless <paramref name="ownQuestions"/> says it brings its own, <c>ask_user</c> questions
+    /// through <see cref="ChatQuestionTransport"/>.
     /// </summary>
-    public static IServiceCollection AddChatTransport<TTransport>(this IServiceCollection services, string name, DeploymentMode mode)
+    public static IServiceCollection AddChatTransport<TTransport>(this IServiceCollection services, string name, DeploymentMode mode, bool ownQuestions = false)
         where TTransport : class, IChatTransport
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -41,6 +43,11 @@ public static class ChatServices
         services.AddChat(mode);
         services.AddSingleton<TTransport>();
         services.AddSingleton<IChatTransport>(sp => sp.GetRequiredService<TTransport>());
+        if (!ownQuestions)
+        {
+            services.AddTransient<IQuestionTransport>(sp => ActivatorUtilities.CreateInstance<ChatQuestionTransport>(sp, sp.GetRequiredService<TTransport>()));
+        }
+
         if (mode.EmbeddedInbox)
         {
             services.AddKeyedSingleton<IChatAccessStore>(name, (sp, _) => new EmbeddedChatAccessStore(sp.GetRequiredService<TTransport>().ConfiguredUsers));

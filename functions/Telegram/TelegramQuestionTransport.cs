@@ -45,12 +45,12 @@ public sealed partial class TelegramQuestionTransport(
             var formattingDropped = false;
             try
             {
-                result = await bot.SendMessageAsync(chat, TelegramQuestionText.Open(question), TelegramQuestionText.ParseMode(question), null, keyboard, cancellationToken);
+                result = await bot.SendMessageAsync(chat, QuestionText.Open(question), QuestionText.ParseMode(question), null, keyboard, cancellationToken);
             }
             catch (TelegramApiException ex) when (question.Format == QuestionFormat.MarkdownV2 && ex.IsEntityParseError)
             {
                 // As with reply: the question matters more than its formatting.
-                result = await bot.SendMessageAsync(chat, TelegramQuestionText.Open(question with { Format = QuestionFormat.Text }), null, null, keyboard, cancellationToken);
+                result = await bot.SendMessageAsync(chat, QuestionText.Open(question with { Format = QuestionFormat.Text }), null, null, keyboard, cancellationToken);
                 formattingDropped = true;
             }
 
@@ -74,11 +74,11 @@ public sealed partial class TelegramQuestionTransport(
             {
                 try
                 {
-                    await bot.EditMessageTextAsync(chat, messageId, TelegramQuestionText.Closed(question), TelegramQuestionText.ParseMode(question), cancellationToken);
+                    await bot.EditMessageTextAsync(chat, messageId, QuestionText.Closed(question), QuestionText.ParseMode(question), cancellationToken);
                 }
                 catch (TelegramApiException ex) when (question.Format == QuestionFormat.MarkdownV2 && ex.IsEntityParseError)
                 {
-                    await bot.EditMessageTextAsync(chat, messageId, TelegramQuestionText.Closed(question with { Format = QuestionFormat.Text }), null, cancellationToken);
+                    await bot.EditMessageTextAsync(chat, messageId, QuestionText.Closed(question with { Format = QuestionFormat.Text }), null, cancellationToken);
                 }
             }
             catch (Exception ex) when (ex is TelegramApiException or HttpRequestException or TaskCanceledException)

@@ -14,7 +14,8 @@ public static class TelegramServices
         services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>();
         services.AddHttpClient<TelegramBotApi>(http => http.Timeout = TimeSpan.FromSeconds(30));
-        services.AddChatTransport<TelegramChatTransport>(TelegramChatTransport.TransportName, mode);
+        // Telegram's questions escape the bot's own words for MarkdownV2, so it keeps its own question transport.
+        services.AddChatTransport<TelegramChatTransport>(TelegramChatTransport.TransportName, mode, ownQuestions: true);
         services.AddTransient<IQuestionTransport, TelegramQuestionTransport>();
         services.AddTransient<TelegramUpdateHandler>();
         return services;
