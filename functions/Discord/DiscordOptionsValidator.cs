@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Chat;
-using Serverless.Functions.Events;
 
 namespace Serverless.Functions.Discord;
 
@@ -37,21 +36,9 @@ public sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
             failures.Add("Discord:BotToken must be the bot's token from the developer portal's Bot page, without spaces or a 'Bot ' prefix.");
         }
 
-        if (!Enum.IsDefined(options.Policy))
-        {
-            failures.Add("Discord:Policy must be pairing, allowlist or disabled.");
-        }
-
-        if (!Enum.IsDefined(options.Receipts))
-        {
-            failures.Add("Discord:Receipts must be Off, PrivateChats or AllChats.");
-        }
-
-        if (options.Receipts != ChatReceipts.Off && string.IsNullOrWhiteSpace(options.ReceiptEmoji))
-        {
-            failures.Add("Discord:ReceiptEmoji must be an emoji (or a custom one as name:id), or set Discord:Receipts to Off.");
-        }
-
+        ChatOptionsRules.Check(
+            DiscordOptions.Section, options.Policy, options.Receipts, options.ReceiptEmoji, options.DefaultChannel, options.ApiBaseUrl,
+            "a Unicode emoji or a custom one as name:id", failures);
         AddIdFailures(failures, "Discord:AllowedUsers", options.AllowedUsers);
         AddIdFailures(failures, "Discord:AllowedChannels", options.AllowedChannels);
         foreach (var (channel, chat) in options.NotificationChats)
@@ -60,16 +47,6 @@ public sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
             {
                 failures.Add($"Discord:NotificationChats:{channel} must be a Discord channel id (digits only).");
             }
-        }
-
-        if (!ChannelName.IsValid(options.DefaultChannel))
-        {
-            failures.Add($"Discord:DefaultChannel: {ChannelName.Rule}.");
-        }
-
-        if (!options.ApiBaseUrl.IsAbsoluteUri)
-        {
-            failures.Add("Discord:ApiBaseUrl must be an absolute URL.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

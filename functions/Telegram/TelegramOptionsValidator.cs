@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Serverless.Functions.Events;
 using Serverless.Functions.Chat;
 
 namespace Serverless.Functions.Telegram;
@@ -21,31 +20,9 @@ public sealed class TelegramOptionsValidator : IValidateOptions<TelegramOptions>
             failures.Add("Telegram:SecretToken must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - (it is passed to setWebhook as secret_token).");
         }
 
-        if (!Enum.IsDefined(options.Policy))
-        {
-            failures.Add("Telegram:Policy must be pairing, allowlist or disabled.");
-        }
-
-        if (!Enum.IsDefined(options.Receipts))
-        {
-            failures.Add("Telegram:Receipts must be Off, PrivateChats or AllChats.");
-        }
-
-        if (options.Receipts != ChatReceipts.Off && string.IsNullOrWhiteSpace(options.ReceiptEmoji))
-        {
-            failures.Add("Telegram:ReceiptEmoji must be an emoji Telegram allows as a reaction (or set Telegram:Receipts to Off).");
-        }
-
-        if (!ChannelName.IsValid(options.DefaultChannel))
-        {
-            failures.Add($"Telegram:DefaultChannel: {ChannelName.Rule}.");
-        }
-
-        if (!options.ApiBaseUrl.IsAbsoluteUri)
-        {
-            failures.Add("Telegram:ApiBaseUrl must be an absolute URL.");
-        }
-
+        ChatOptionsRules.Check(
+            TelegramOptions.Section, options.Policy, options.Receipts, options.ReceiptEmoji, options.DefaultChannel, options.ApiBaseUrl,
+            "an emoji Telegram allows as a reaction", failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

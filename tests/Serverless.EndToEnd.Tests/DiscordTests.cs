@@ -28,17 +28,7 @@ public sealed partial class DiscordTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _discord = await FakeDiscordApi.StartAsync(BotToken);
-        _app = await RunningFunctionsApp.StartAsync(new Dictionary<string, string?>
-        {
-            ["Discord:PublicKey"] = _signer.PublicKeyHex,
-            ["Discord:ApplicationId"] = "777",
-            ["Discord:BotToken"] = BotToken,
-            ["Discord:ApiBaseUrl"] = _discord.BaseUrl.ToString(),
-            ["Discord:AllowedUsers:0"] = Owner,
-            ["Discord:AllowedChannels:0"] = "500",
-            ["Relay:Tokens:0:Secret"] = RelayToken,
-            ["Relay:Tokens:0:Channels"] = "default",
-        });
+        _app = await RunningFunctionsApp.StartAsync(DiscordPayloads.AppSettings(_signer, _discord, BotToken, RelayToken));
         _http = _app.CreateClient();
     }
 

@@ -5,6 +5,22 @@ namespace Serverless.Testing;
 /// <summary>Interactions shaped as Discord's documentation shows them: the /claude command and a button press.</summary>
 public static class DiscordPayloads
 {
+    /// <summary>
+    /// The app's settings for Discord against the fake: application 777, user 42 allowed, server channel 500
+    /// allowed, and a relay token of its own for channel default.
+    /// </summary>
+    public static Dictionary<string, string?> AppSettings(DiscordSigner signer, FakeDiscordApi discord, string botToken, string relayToken) => new()
+    {
+        ["Discord:PublicKey"] = signer.PublicKeyHex,
+        ["Discord:ApplicationId"] = "777",
+        ["Discord:BotToken"] = botToken,
+        ["Discord:ApiBaseUrl"] = discord.BaseUrl.ToString(),
+        ["Discord:AllowedUsers:0"] = "42",
+        ["Discord:AllowedChannels:0"] = "500",
+        ["Relay:Tokens:0:Secret"] = relayToken,
+        ["Relay:Tokens:0:Channels"] = "default",
+    };
+
     public static JsonObject Command(string text, string? guildId, string userId = "42", string channelId = "500", string id = "1100000000000000001") => WithoutNulls(new()
     {
         ["id"] = id,

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Functions.Chat;
 using Serverless.Functions.Discord;
@@ -9,29 +7,10 @@ using Serverless.Testing;
 namespace Serverless.Tests.Functions.Discord;
 
 /// <summary>The REST client against a fake of Discord's API on 127.0.0.1.</summary>
-public sealed class DiscordApiTests : IAsyncLifetime
+public sealed class DiscordApiTests : DiscordApiHarness
 {
-    private const string BotToken = "MTA.discord-api-tests.bot-token";
-    private FakeDiscordApi _discord = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _discord = await FakeDiscordApi.StartAsync(BotToken);
-        _http = new HttpClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _discord.DisposeAsync();
-    }
-
-    private DiscordApi Api(TimeProvider? time = null, string token = BotToken) => new(
-        _http,
-        Options.Create(new DiscordOptions { PublicKey = new string('a', 64), ApplicationId = "777", BotToken = token, ApiBaseUrl = _discord.BaseUrl }),
-        time ?? TimeProvider.System,
-        NullLogger<DiscordApi>.Instance);
+    private DiscordApi Api(TimeProvider? time = null, string? token = null) =>
+        CreateApi(token is null ? null : Options(o => o.BotToken = token), time);
 
     [Fact]
     public async Task A_message_is_posted_with_the_bot_token_a_reply_reference_buttons_and_no_mentions()
@@ -40,7 +19,7 @@ public sealed class DiscordApiTests : IAsyncLifetime
 
         var id = await Api().CreateMessageAsync("123", "On it @everyone", "456", components, CancellationToken.None);
 
-        var call = Assert.Single(_discord.Calls);
+        var call = Assert.Single(Fake.Calls);
         Assert.Equal(("POST", "channels/123/messages"), (call.Method, call.Path));
         Assert.StartsWith("DiscordBot (", call.UserAgent, StringComparison.Ordinal);
         Assert.Equal("On it @everyone", (string?)call.Body!["content"]);
@@ -55,7 +34,7 @@ public sealed class DiscordApiTests : IAsyncLifetime
     {
         await Api().EditMessageAsync("123", "456", "Allowed by @ann", CancellationToken.None);
 
-        var call = Assert.Single(_discord.Calls);
+        var call = Assert.Single(Fake.Calls);
         Assert.Equal(("PATCH", "channels/123/messages/456"), (call.Method, call.Path));
         Assert.Equal("Allowed by @ann", (string?)call.Body!["content"]);
         Assert.Empty(call.Body["components"]!.AsArray());
@@ -66,7 +45,7 @@ public sealed class DiscordApiTests : IAsyncLifetime
     {
         await Api().AddReactionAsync("123", "456", "👀", CancellationToken.None);
 
-        var call = Assert.Single(_discord.Calls);
+        var call = Assert.Single(Fake.Calls);
         Assert.Equal(("PUT", "channels/123/messages/456/reactions/👀/@me"), (call.Method, call.Path));
     }
 
@@ -74,10 +53,10 @@ public sealed class DiscordApiTests : IAsyncLifetime
     public async Task A_429_is_waited_out_for_its_retry_after_and_then_the_call_succeeds()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        _discord.RateLimitOnce(retryAfterSeconds: 1.5);
+        Fake.RateLimitOnce(retryAfterSeconds: 1.5);
 
         var sending = Api(time).CreateMessageAsync("123", "hello", null, null, CancellationToken.None);
-        Assert.True(await Eventually(() => _discord.Calls.Count == 1));
+        Assert.True(await Eventually(() => Fake.Calls.Count == 1));
         await Task.Delay(200);
         Assert.False(sending.IsCompleted);
         var waited = TimeSpan.Zero;
@@ -90,19 +69,19 @@ public sealed class DiscordApiTests : IAsyncLifetime
 
         Assert.True(DiscordIds.IsSnowflake(await sending));
         Assert.True(waited >= TimeSpan.FromSeconds(1.5), $"retried after {waited}");
-        Assert.Equal(2, _discord.Calls.Count);
-        Assert.Equal(_discord.Calls[0].Body!.ToJsonString(), _discord.Calls[1].Body!.ToJsonString());
+        Assert.Equal(2, Fake.Calls.Count);
+        Assert.Equal(Fake.Calls[0].Body!.ToJsonString(), Fake.Calls[1].Body!.ToJsonString());
     }
 
     [Fact]
     public async Task A_429_asking_for_a_longer_wait_than_the_cap_fails_with_discords_message()
     {
-        _discord.RateLimitOnce(retryAfterSeconds: 64.57);
+        Fake.RateLimitOnce(retryAfterSeconds: 64.57);
 
         var failure = await Assert.ThrowsAsync<ChatApiException>(() => Api().CreateMessageAsync("123", "hello", null, null, CancellationToken.None));
 
         Assert.Contains("429 You are being rate limited.", failure.Message, StringComparison.Ordinal);
-        Assert.Single(_discord.Calls);
+        Assert.Single(Fake.Calls);
     }
 
     [Fact]
@@ -114,7 +93,7 @@ public sealed class DiscordApiTests : IAsyncLifetime
         Assert.Contains("400 Invalid Form Body (code 50035)", tooLong.Message, StringComparison.Ordinal);
         Assert.Contains("401", unauthorized.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-token", unauthorized.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(BotToken, tooLong.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(DiscordApiHarness.BotToken, tooLong.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -122,7 +101,7 @@ public sealed class DiscordApiTests : IAsyncLifetime
     {
         var registered = await Api().OverwriteGlobalCommandsAsync(DiscordSlashCommand.Definitions(), CancellationToken.None);
 
-        var call = Assert.Single(_discord.Calls);
+        var call = Assert.Single(Fake.Calls);
         Assert.Equal(("PUT", "applications/777/commands"), (call.Method, call.Path));
         var command = Assert.Single(registered);
         Assert.Equal("claude", (string?)command!["name"]);

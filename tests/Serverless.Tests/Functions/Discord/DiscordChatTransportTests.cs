@@ -1,37 +1,11 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Serverless.Functions.Chat;
 using Serverless.Functions.Discord;
 using Serverless.Testing;
 
 namespace Serverless.Tests.Functions.Discord;
 
-public sealed class DiscordChatTransportTests : IAsyncLifetime
+public sealed class DiscordChatTransportTests : DiscordApiHarness
 {
-    private const string BotToken = "MTA.transport-tests.bot-token";
-    private FakeDiscordApi _discord = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _discord = await FakeDiscordApi.StartAsync(BotToken);
-        _http = new HttpClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _discord.DisposeAsync();
-    }
-
-    private DiscordChatTransport Transport(Action<DiscordOptions>? configure = null)
-    {
-        var options = new DiscordOptions { PublicKey = new string('a', 64), ApplicationId = "777", BotToken = BotToken, ApiBaseUrl = _discord.BaseUrl };
-        options.AllowedChannels.Add("500");
-        configure?.Invoke(options);
-        return new DiscordChatTransport(Options.Create(options), new DiscordApi(_http, Options.Create(options), TimeProvider.System, NullLogger<DiscordApi>.Instance));
-    }
-
     [Fact]
     public async Task A_message_to_a_person_goes_to_their_direct_message_channel_which_is_asked_for_once()
     {
@@ -41,8 +15,8 @@ public sealed class DiscordChatTransportTests : IAsyncLifetime
         await transport.SendAsync(new ChatOutgoingMessage("42", "two"), CancellationToken.None);
 
         Assert.Equal("discord:@42", first.ChatReference);
-        Assert.Single(_discord.Calls, c => c.Path == "users/@me/channels");
-        Assert.Equal(["one", "two"], _discord.Messages(FakeDiscordApi.DirectChannelOf("42")).Select(m => (string?)m["content"]));
+        Assert.Single(Fake.Calls, c => c.Path == "users/@me/channels");
+        Assert.Equal(["one", "two"], Fake.Messages(FakeDiscordApi.DirectChannelOf("42")).Select(m => (string?)m["content"]));
     }
 
     [Fact]
@@ -57,7 +31,7 @@ public sealed class DiscordChatTransportTests : IAsyncLifetime
 
         var sent = await transport.SendAsync(new ChatOutgoingMessage("discord:500", "Claude wants to run Bash") { Buttons = rows }, CancellationToken.None);
 
-        var components = _discord.Messages("500").Single()["components"]!.AsArray();
+        var components = Fake.Messages("500").Single()["components"]!.AsArray();
         Assert.Equal(2, components.Count);
         Assert.All(components, row => Assert.Equal(1, (int)row!["type"]!));
         var buttons = components.SelectMany(r => r!["components"]!.AsArray()).ToList();
@@ -77,7 +51,7 @@ public sealed class DiscordChatTransportTests : IAsyncLifetime
 
         Assert.Equal(
             [("PATCH", "channels/500/messages/600"), ("PUT", "channels/500/messages/601/reactions/👍/@me")],
-            _discord.Calls.Select(c => (c.Method, c.Path)));
+            Fake.Calls.Select(c => (c.Method, c.Path)));
     }
 
     [Theory]
@@ -87,7 +61,7 @@ public sealed class DiscordChatTransportTests : IAsyncLifetime
     public async Task A_reference_that_is_not_discords_is_refused_before_any_call(string reference)
     {
         await Assert.ThrowsAsync<ChatApiException>(() => Transport().SendAsync(new ChatOutgoingMessage(reference, "x"), CancellationToken.None));
-        Assert.Empty(_discord.Calls);
+        Assert.Empty(Fake.Calls);
     }
 
     [Fact]

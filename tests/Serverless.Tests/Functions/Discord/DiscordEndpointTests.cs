@@ -24,7 +24,7 @@ public sealed class DiscordEndpointTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _discord = await FakeDiscordApi.StartAsync(BotToken);
-        _app = await RunningFunctionsApp.StartAsync(Settings(_signer, _discord), services => services.AddSingleton<TimeProvider>(_clock));
+        _app = await RunningFunctionsApp.StartAsync(DiscordPayloads.AppSettings(_signer, _discord, BotToken, RelayToken), services => services.AddSingleton<TimeProvider>(_clock));
         _http = _app.CreateClient();
     }
 
@@ -35,18 +35,6 @@ public sealed class DiscordEndpointTests : IAsyncLifetime
         await _discord.DisposeAsync();
         _signer.Dispose();
     }
-
-    public static Dictionary<string, string?> Settings(DiscordSigner signer, FakeDiscordApi discord) => new()
-    {
-        ["Discord:PublicKey"] = signer.PublicKeyHex,
-        ["Discord:ApplicationId"] = "777",
-        ["Discord:BotToken"] = BotToken,
-        ["Discord:ApiBaseUrl"] = discord.BaseUrl.ToString(),
-        ["Discord:AllowedUsers:0"] = "42",
-        ["Discord:AllowedChannels:0"] = "500",
-        ["Relay:Tokens:0:Secret"] = RelayToken,
-        ["Relay:Tokens:0:Channels"] = "default",
-    };
 
     private const string Ping = """{"id":"1100000000000000000","application_id":"777","type":1,"token":"t","version":1}""";
 
