@@ -236,6 +236,38 @@ public sealed partial class DiscordTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ask_user_puts_buttons_in_the_direct_messages_and_a_press_answers_it()
+    {
+        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", RelayToken);
+        var call = relay.Client.CallToolAsync("ask_user", new Dictionary<string, object?>
+        {
+            ["question"] = "Roll back or hot-fix?",
+            ["options"] = (string[])["Roll back", "Hot-fix"],
+            ["chat_id"] = OwnerChat,
+        }).AsTask();
+
+        var ownerChannel = FakeDiscordApi.DirectChannelOf(Owner);
+        Assert.True(await RelayProcess.EventuallyAsync(() => _discord.Messages(ownerChannel).Count == 1, TimeSpan.FromSeconds(30)), relay.Stderr);
+        var asked = _discord.Messages(ownerChannel).Single();
+        Assert.Contains("Roll back or hot-fix?", (string?)asked["content"], StringComparison.Ordinal);
+        var buttons = asked["components"]!.AsArray().SelectMany(row => row!["components"]!.AsArray()).Select(b => ((string)b!["label"]!, (string)b["custom_id"]!)).ToList();
+        Assert.Equal(["Roll back", "Hot-fix"], buttons.Select(b => b.Item1));
+        Assert.All(buttons, b => Assert.StartsWith("ask:", b.Item2, StringComparison.Ordinal));
+
+        var (_, stranger, _) = await InteractAsync(DiscordPayloads.Button(buttons[0].Item2, userId: "99", id: NextId()));
+        var (_, owner, flags) = await InteractAsync(DiscordPayloads.Button(buttons[1].Item2, userId: Owner, id: NextId()));
+
+        Assert.Contains("not allowed", stranger, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(64, flags);
+        Assert.False(string.IsNullOrEmpty(owner));
+        var result = await call.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.NotEqual(true, result.IsError);
+        Assert.Contains("\"Hot-fix\"", Text(result), StringComparison.Ordinal);
+        Assert.True(await RelayProcess.EventuallyAsync(() => _discord.Calls.Any(c => c.Method == "PATCH"), TimeSpan.FromSeconds(30)), relay.Stderr);
+        Assert.Empty(_discord.Calls.Single(c => c.Method == "PATCH").Body!["components"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Relay_discord_register_registers_the_command_and_prints_the_url_to_paste()
     {
         var (exit, stdout, stderr) = await RelayAsync("discord", "register");
