@@ -7,7 +7,11 @@ namespace Serverless.Functions.Chat;
 /// Questions on any chat transport: the question with one button per option, edited to the outcome when it
 /// closes. Markdown questions go as the service's own markdown, and as plain text when it refuses them.
 /// </summary>
-public sealed partial class ChatQuestionTransport(IChatTransport transport, ChatTransports transports, ILogger<ChatQuestionTransport> logger) : IQuestionTransport
+/// <param name="escapesOwnWords">
+/// The service reads markdown as Telegram's MarkdownV2, where the bot's own words (the header, the hint)
+/// must be escaped to show as written.
+/// </param>
+public sealed partial class ChatQuestionTransport(IChatTransport transport, ChatTransports transports, ILogger<ChatQuestionTransport> logger, bool escapesOwnWords = false) : IQuestionTransport
 {
     public string Name => transport.Name;
 
@@ -25,7 +29,7 @@ public sealed partial class ChatQuestionTransport(IChatTransport transport, Chat
     public async Task<SentQuestion> SendAsync(QuestionRecord question, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(question);
-        var message = new ChatOutgoingMessage(question.ChatId, QuestionText.Open(question with { Format = QuestionFormat.Text }))
+        var message = new ChatOutgoingMessage(question.ChatId, QuestionText.Open(AsWritten(question)))
         {
             Format = Format(question),
             Buttons = [.. question.Options.Select((option, i) => (IReadOnlyList<ChatButton>)[new ChatButton(option, QuestionButtons.Data(question.Id, i))])],
@@ -41,7 +45,7 @@ public sealed partial class ChatQuestionTransport(IChatTransport transport, Chat
             catch (ChatApiException ex) when (ex.IsFormatError && message.Format != ChatTextFormat.Plain)
             {
                 // As with reply: the question matters more than its formatting.
-                sent = await transport.SendAsync(message with { Format = ChatTextFormat.Plain }, cancellationToken);
+                sent = await transport.SendAsync(message with { Text = QuestionText.Open(Plain(question)), Format = ChatTextFormat.Plain }, cancellationToken);
                 formattingDropped = true;
             }
 
@@ -60,7 +64,14 @@ public sealed partial class ChatQuestionTransport(IChatTransport transport, Chat
         {
             try
             {
-                await transport.EditAsync(message.ChatId, message.MessageId, QuestionText.Closed(question with { Format = QuestionFormat.Text }), ChatTextFormat.Plain, cancellationToken);
+                try
+                {
+                    await transport.EditAsync(message.ChatId, message.MessageId, QuestionText.Closed(AsWritten(question)), Format(question), cancellationToken);
+                }
+                catch (ChatApiException ex) when (ex.IsFormatError && question.Format != QuestionFormat.Text)
+                {
+                    await transport.EditAsync(message.ChatId, message.MessageId, QuestionText.Closed(Plain(question)), ChatTextFormat.Plain, cancellationToken);
+                }
             }
             catch (Exception ex) when (ex is ChatApiException or HttpRequestException or TaskCanceledException)
             {
@@ -71,6 +82,10 @@ public sealed partial class ChatQuestionTransport(IChatTransport transport, Chat
 
     public async Task<bool> MayAnswerAsync(string userId, string channel, CancellationToken cancellationToken) =>
         ChannelSet.Allows(await transports.AccessOf(transport).ChannelsOfUserAsync(userId, cancellationToken), channel);
+
+    private QuestionRecord AsWritten(QuestionRecord question) => escapesOwnWords ? question : Plain(question);
+
+    private static QuestionRecord Plain(QuestionRecord question) => question with { Format = QuestionFormat.Text };
 
     private static ChatTextFormat Format(QuestionRecord question) =>
         question.Format == QuestionFormat.MarkdownV2 ? ChatTextFormat.Markdown : ChatTextFormat.Plain;

@@ -32,10 +32,10 @@ public static class ChatServices
     /// <summary>
     /// One chat transport: itself (as <typeparamref name="TTransport"/> and as <see cref="IChatTransport"/>), its
     /// access store, a keyed service named after it (in memory on the local default, else an Azure Table of the
-    /// same name), and unless <paramref name="ownQuestions"/> says it brings its own, <c>ask_user</c> questions
-    /// through <see cref="ChatQuestionTransport"/>.
+    /// same name), and its <c>ask_user</c> questions (<see cref="ChatQuestionTransport"/>; Telegram's markdown
+    /// needs the bot's own words escaped: <paramref name="markdownV2"/>).
     /// </summary>
-    public static IServiceCollection AddChatTransport<TTransport>(this IServiceCollection services, string name, DeploymentMode mode, bool ownQuestions = false)
+    public static IServiceCollection AddChatTransport<TTransport>(this IServiceCollection services, string name, DeploymentMode mode, bool markdownV2 = false)
         where TTransport : class, IChatTransport
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -43,10 +43,8 @@ public static class ChatServices
         services.AddChat(mode);
         services.AddSingleton<TTransport>();
         services.AddSingleton<IChatTransport>(sp => sp.GetRequiredService<TTransport>());
-        if (!ownQuestions)
-        {
-            services.AddTransient<IQuestionTransport>(sp => ActivatorUtilities.CreateInstance<ChatQuestionTransport>(sp, sp.GetRequiredService<TTransport>()));
-        }
+        services.AddTransient<IQuestionTransport>(sp => new ChatQuestionTransport(
+            sp.GetRequiredService<TTransport>(), sp.GetRequiredService<ChatTransports>(), sp.GetRequiredService<ILogger<ChatQuestionTransport>>(), markdownV2));
 
         if (mode.EmbeddedInbox)
         {

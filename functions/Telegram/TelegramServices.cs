@@ -1,22 +1,19 @@
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Chat;
 using Serverless.Functions.Hosting;
-using Serverless.Functions.Questions;
 
 namespace Serverless.Functions.Telegram;
 
 public static class TelegramServices
 {
-    /// <summary>The Telegram bot: its options, the Bot API client, the chat transport and the transport for questions.</summary>
+    /// <summary>The Telegram bot: its options, the Bot API client, and the chat transport.</summary>
     public static IServiceCollection AddTelegram(this IServiceCollection services, DeploymentMode mode)
     {
         ArgumentNullException.ThrowIfNull(mode);
         services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>();
         services.AddHttpClient<TelegramBotApi>(http => http.Timeout = TimeSpan.FromSeconds(30));
-        // Telegram's questions escape the bot's own words for MarkdownV2, so it keeps its own question transport.
-        services.AddChatTransport<TelegramChatTransport>(TelegramChatTransport.TransportName, mode, ownQuestions: true);
-        services.AddTransient<IQuestionTransport, TelegramQuestionTransport>();
+        services.AddChatTransport<TelegramChatTransport>(TelegramChatTransport.TransportName, mode, markdownV2: true);
         services.AddTransient<TelegramUpdateHandler>();
         return services;
     }
