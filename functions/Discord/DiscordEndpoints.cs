@@ -99,7 +99,7 @@ public static partial class DiscordEndpoints
         var replies = new DiscordInteractionReplies(discord, message.ChatReference);
         var outcome = await conversation.HandleMessageAsync(replies, message, cancellationToken);
         LogHandled(logger, interaction.Id, outcome);
-        return replies.Said ?? Describe(outcome);
+        return replies.Said ?? Describe(outcome, message, discord);
     }
 
     private static async Task<string> ButtonAsync(
@@ -111,24 +111,33 @@ public static partial class DiscordEndpoints
         }
 
         var answer = await conversation.HandleButtonAsync(discord, press, cancellationToken);
-        LogButton(logger, interaction.Id, answer.Text);
+        // The button's data, not the answer: "See more" answers with the tool's input, which stays out of logs.
+        LogButton(logger, interaction.Id, press.Data);
         return answer.Text;
     }
 
     /// <summary>What the person is told when the conversation said nothing to them itself.</summary>
-    private static string Describe(string outcome) => outcome switch
+    private static string Describe(string outcome, ChatInboundMessage message, DiscordChatTransport discord) => outcome switch
     {
         _ when outcome.StartsWith("stored ", StringComparison.Ordinal) => "Sent to the Claude Code session.",
         _ when outcome.StartsWith("question ", StringComparison.Ordinal) => "Your answer was passed on.",
+        _ when message.Kind == ChatKind.Group && IsGroupRefusal(outcome) && !discord.IsAllowedGroup(message.ChatReference) =>
+            "Not sent: this channel does not talk to a Claude Code session. Use /claude in a direct message with the bot.",
+        _ when message.Kind == ChatKind.Group && IsGroupRefusal(outcome) =>
+            "Not sent: you are not allowed on this channel's session. Use /claude in a direct message with the bot to pair.",
         _ when outcome.StartsWith("ignored: ", StringComparison.Ordinal) => $"Not sent ({outcome["ignored: ".Length..]}).",
         _ => outcome,
     };
 
+    // The conversation's words for a server channel message it would not forward: a channel not allowed, or a sender not allowed there.
+    private static bool IsGroupRefusal(string outcome) =>
+        outcome.StartsWith("ignored: group message", StringComparison.Ordinal) || outcome.StartsWith("ignored: sender", StringComparison.Ordinal);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a Discord interaction: signature {Check}")]
     private static partial void LogRefused(ILogger logger, DiscordSignatureCheck check);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Discord interaction {InteractionId}: button answered '{Answer}'")]
-    private static partial void LogButton(ILogger logger, string interactionId, string answer);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Discord interaction {InteractionId}: button {Data} answered")]
+    private static partial void LogButton(ILogger logger, string interactionId, string data);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Discord interaction {InteractionId}: {Outcome}")]
     private static partial void LogHandled(ILogger logger, string interactionId, string outcome);

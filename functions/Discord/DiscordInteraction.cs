@@ -14,7 +14,7 @@ public enum DiscordInteractionType
 
 /// <summary>One interaction read from its JSON: who, where, and what they sent or pressed.</summary>
 public sealed record DiscordInteraction(
-    DiscordInteractionType Type, string Id, string? UserId, string? UserName, string? ChannelId, bool InGuild, JsonObject Payload)
+    DiscordInteractionType Type, string Id, string? UserId, string? UserName, string? ChannelId, bool IsGroup, JsonObject Payload)
 {
     // The interaction context Discord calls PRIVATE_CHANNEL: a group DM, which is not a conversation with the bot alone.
     private const long PrivateChannelContext = 2;
@@ -32,19 +32,20 @@ public sealed record DiscordInteraction(
         var user = payload["member"]?["user"] as JsonObject ?? payload["user"] as JsonObject;
         var userId = Json.Text(user, "id");
         var channelId = Json.Text(payload, "channel_id") ?? Json.Text(payload, "channel.id");
-        var inGuild = Json.Text(payload, "guild_id") is not null || Json.WholeNumber(payload, "context") == PrivateChannelContext;
+        // A server channel, or a group DM: anything but the bot's own direct messages with this person.
+        var isGroup = Json.Text(payload, "guild_id") is not null || Json.WholeNumber(payload, "context") == PrivateChannelContext;
         return new DiscordInteraction(
             (DiscordInteractionType)type,
             id,
             DiscordIds.IsSnowflake(userId) ? userId : null,
             Json.Text(user, "username"),
             DiscordIds.IsSnowflake(channelId) ? channelId : null,
-            inGuild,
+            isGroup,
             payload);
     }
 
     /// <summary>Where answers go: the server channel, or for a direct message its person (<see cref="DiscordIds"/>).</summary>
-    public string? ChatReference => InGuild
+    public string? ChatReference => IsGroup
         ? ChannelId is null ? null : DiscordIds.ChannelReference(ChannelId)
         : UserId is null ? null : DiscordIds.UserReference(UserId);
 
@@ -74,7 +75,7 @@ public sealed record DiscordInteraction(
             UserId = UserId,
             UserName = UserName is { Length: > 0 } ? UserName : UserId,
             ChatReference = chat,
-            Kind = InGuild ? ChatKind.Group : ChatKind.Private,
+            Kind = IsGroup ? ChatKind.Group : ChatKind.Private,
             Text = text,
             // A slash command is addressed to the bot by definition, and leaves no message of its own.
             AddressedToBot = true,

@@ -164,8 +164,8 @@ public sealed partial class DiscordTests : IAsyncLifetime
         var (_, stranger, _) = await CommandAsync("me too", user: "99", guild: "300", channel: "500");
 
         Assert.Contains("Sent to the Claude Code session", allowed, StringComparison.Ordinal);
-        Assert.StartsWith("Not sent", other, StringComparison.Ordinal);
-        Assert.StartsWith("Not sent", stranger, StringComparison.Ordinal);
+        Assert.StartsWith("Not sent: this channel does not talk to a Claude Code session", other, StringComparison.Ordinal);
+        Assert.StartsWith("Not sent: you are not allowed", stranger, StringComparison.Ordinal);
         Assert.Equal(64, flags);
         Assert.Equal(1, Inbox.Count("default"));
         Assert.Empty(_discord.Calls);
