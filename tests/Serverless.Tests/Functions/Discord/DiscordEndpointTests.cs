@@ -137,6 +137,45 @@ public sealed class DiscordEndpointTests : IAsyncLifetime
     }
 }
 
+public class DiscordLogTests
+{
+    [Fact]
+    public async Task The_bot_token_reaches_no_log_line_through_a_rate_limit_a_refusal_or_a_bad_signature()
+    {
+        const string Token = "MTA.log-tests.bot-token-never-logged";
+        using var signer = new DiscordSigner();
+        await using var discord = await FakeDiscordApi.StartAsync(Token);
+        var lines = new List<string>();
+        var settings = DiscordPayloads.AppSettings(signer, discord, Token, DiscordEndpointTests.RelayToken);
+        settings["Logging:LogLevel:Default"] = "Trace";
+        await using var app = await RunningFunctionsApp.StartAsync(settings, logLines: lines);
+        using var http = app.CreateClient();
+        discord.RateLimitOnce(retryAfterSeconds: 0.2);
+
+        using (var register = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/relay/discord/commands", UriKind.Relative)))
+        {
+            register.Headers.Authorization = new AuthenticationHeaderValue("Bearer", DiscordEndpointTests.RelayToken);
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(register)).StatusCode);
+        }
+
+        using var stranger = new DiscordSigner();
+        using (var forged = stranger.Request("""{"id":"1","type":1}""", DateTimeOffset.UtcNow))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(forged)).StatusCode);
+        }
+
+        string[] logged;
+        lock (lines)
+        {
+            logged = [.. lines];
+        }
+
+        Assert.Contains(logged, l => l.Contains("rate-limited", StringComparison.Ordinal));
+        Assert.Contains(logged, l => l.Contains("Refused a Discord interaction", StringComparison.Ordinal));
+        Assert.DoesNotContain(logged, l => l.Contains(Token, StringComparison.Ordinal));
+    }
+}
+
 public class DiscordOffTests
 {
     [Theory]
