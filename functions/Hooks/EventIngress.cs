@@ -83,8 +83,13 @@ public sealed partial class EventIngress(
         {
             // The inbox is the truth: a missed doorbell only delays delivery until the relay's next backlog poll.
             using var ringing = EventTelemetry.Source.StartActivity("ring relay");
-            await publisher.PublishAsync(channelEvent, receipt, budget.Token);
-            rungAt = timeProvider.GetUtcNow();
+            // Rung when it was sent (a relay may take the event before the call returns), and only when a relay
+            // could hear it: with none listening, the event waits for a backlog call.
+            var ringingAt = timeProvider.GetUtcNow();
+            if (await publisher.PublishAsync(channelEvent, receipt, budget.Token))
+            {
+                rungAt = ringingAt;
+            }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

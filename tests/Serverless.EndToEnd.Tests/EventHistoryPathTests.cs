@@ -24,27 +24,54 @@ public sealed class EventHistoryPathTests(LocalDefaultApp local) : IClassFixture
 
     private static List<string> Steps(JsonNode? record) => record is null ? [] : [.. record["steps"]!.AsArray().Select(s => (string)s!["step"]!)];
 
+    private async Task<JsonNode?> HistoryUntilAsync(string channel, string id, string step)
+    {
+        JsonNode? record = null;
+        Assert.True(
+            await RelayProcess.EventuallyAsync(
+                () => Steps(record = HistoryAsync(channel, id).GetAwaiter().GetResult()).Contains(step),
+                TimeSpan.FromSeconds(30)),
+            $"no {step} step: " + record?.ToJsonString());
+        return record;
+    }
+
+    private static void AssertInOrderAndRecent(JsonNode record)
+    {
+        var times = record["steps"]!.AsArray().Select(s => (DateTimeOffset)s!["at"]!).ToList();
+        Assert.Equal(times.Order(), times);
+        Assert.All(times, t => Assert.InRange(t, DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow.AddSeconds(1)));
+    }
+
+    [Fact]
+    public async Task The_history_of_one_event_rung_into_a_running_relay_shows_every_step_in_order_including_shown()
+    {
+        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "hist-push", "dev-relay-token");
+        await WebhookToChannelTests.WaitUntilConnectedAsync(relay);
+        var id = await Webhook.PostAcceptedAsync(_http, "hist-push", new { title = "Checkout latency" });
+
+        var record = await HistoryUntilAsync("hist-push", id, "acknowledged");
+
+        Assert.Equal(["received", "stored", "rung", "taken", "shown", "acknowledged"], Steps(record));
+        AssertInOrderAndRecent(record!);
+        var shownAt = (DateTimeOffset)record!["steps"]![4]!["at"]!;
+        Assert.Single(relay.Notifications);
+        Assert.InRange(shownAt, (DateTimeOffset)record["steps"]![3]!["at"]!, (DateTimeOffset)record["steps"]![5]!["at"]!);
+    }
+
     [Fact]
     public async Task The_history_of_one_event_through_the_whole_path_shows_every_step_in_order_with_times()
     {
-        // Sent before the relay runs, so the relay takes it from the backlog.
+        // Sent before the relay runs, so the relay takes it from the backlog; no relay listened, so nothing rang.
         var id = await Webhook.PostAcceptedAsync(_http, "hist-path", new { title = "Deploy failed" });
         await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "hist-path", "dev-relay-token");
         await relay.SettledAsync(1, () => Task.FromResult(_app.Services.GetRequiredService<EmbeddedEventInbox>().Count("hist-path")), TimeSpan.FromSeconds(30));
 
-        JsonNode? record = null;
-        Assert.True(
-            await RelayProcess.EventuallyAsync(
-                () => Steps(record = HistoryAsync("hist-path", id).GetAwaiter().GetResult()).Contains("acknowledged"),
-                TimeSpan.FromSeconds(30)),
-            "no acknowledged step: " + record?.ToJsonString());
+        var record = await HistoryUntilAsync("hist-path", id, "acknowledged");
 
-        Assert.Equal(["received", "stored", "rung", "taken", "acknowledged"], Steps(record));
+        Assert.Equal(["received", "stored", "taken", "shown", "acknowledged"], Steps(record));
         Assert.Equal("acknowledged", (string?)record!["status"]);
         Assert.Equal("generic", (string?)record["source"]);
-        var times = record["steps"]!.AsArray().Select(s => (DateTimeOffset)s!["at"]!).ToList();
-        Assert.Equal(times.Order(), times);
-        Assert.All(times, t => Assert.InRange(t, DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow.AddSeconds(1)));
+        AssertInOrderAndRecent(record);
 
         // Claude sees the same through the list_events tool.
         var listed = await relay.Client.CallToolAsync("list_events", new Dictionary<string, object?> { ["status"] = "acknowledged" });

@@ -50,13 +50,25 @@ public sealed class HistoryRouteTests(HistoryRouteTests.App fixture) : IClassFix
 
     private static List<string> Steps(JsonNode record) => [.. record["steps"]!.AsArray().Select(s => (string)s!["step"]!)];
 
-    [Fact]
-    public async Task An_acknowledged_event_shows_each_step_in_order_with_times()
+    private async Task<string> TakeAsync(string channel)
     {
+        using var backlog = await CallAsync(HttpMethod.Post, "/api/relay/backlog", AdminToken, new { channel });
+        return (string)JsonNode.Parse(await backlog.Content.ReadAsStringAsync())!["events"]![0]!["receipt"]!;
+    }
+
+    [Fact]
+    public async Task An_acknowledged_event_shows_each_step_in_order_with_times_including_when_the_relay_showed_it()
+    {
+        // No relay listens, so nothing rings: the event waits for the backlog call.
         var id = await Webhook.PostAcceptedAsync(fixture.Http, "hist-ack", new { title = "Deploy failed" });
-        using var backlog = await CallAsync(HttpMethod.Post, "/api/relay/backlog", AdminToken, new { channel = "hist-ack" });
-        var receipt = (string)JsonNode.Parse(await backlog.Content.ReadAsStringAsync())!["events"]![0]!["receipt"]!;
-        using var ack = await CallAsync(HttpMethod.Post, "/api/relay/ack", AdminToken, new { channel = "hist-ack", receipts = new[] { receipt } });
+        var receipt = await TakeAsync("hist-ack");
+        var shownAt = DateTimeOffset.UtcNow;
+        using var ack = await CallAsync(HttpMethod.Post, "/api/relay/ack", AdminToken, new
+        {
+            channel = "hist-ack",
+            receipts = new[] { receipt },
+            deliveries = new[] { new { shown_at = shownAt } },
+        });
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
 
         var record = await GetJsonAsync($"/api/relay/history/{id}?channel=hist-ack");
@@ -64,9 +76,33 @@ public sealed class HistoryRouteTests(HistoryRouteTests.App fixture) : IClassFix
         Assert.Equal(id, (string?)record["id"]);
         Assert.Equal("generic", (string?)record["source"]);
         Assert.Equal("acknowledged", (string?)record["status"]);
-        Assert.Equal(["received", "stored", "rung", "taken", "acknowledged"], Steps(record));
+        Assert.Equal(["received", "stored", "taken", "shown", "acknowledged"], Steps(record));
+        Assert.Equal(shownAt, (DateTimeOffset)record["steps"]![3]!["at"]!);
         var times = record["steps"]!.AsArray().Select(s => (DateTimeOffset)s!["at"]!).ToList();
         Assert.Equal(times.Order(), times);
+    }
+
+    [Fact]
+    public async Task An_ack_without_deliveries_from_an_older_relay_still_acknowledges_and_records_no_shown_step()
+    {
+        var id = await Webhook.PostAcceptedAsync(fixture.Http, "hist-old-relay", new { title = "old relay" });
+        using var ack = await CallAsync(HttpMethod.Post, "/api/relay/ack", AdminToken, new { channel = "hist-old-relay", receipts = new[] { await TakeAsync("hist-old-relay") } });
+
+        Assert.Equal(1, (int)JsonNode.Parse(await ack.Content.ReadAsStringAsync())!["acknowledged"]!);
+        Assert.Equal(["received", "stored", "taken", "acknowledged"], Steps(await GetJsonAsync($"/api/relay/history/{id}?channel=hist-old-relay")));
+    }
+
+    [Fact]
+    public async Task Deliveries_that_do_not_pair_with_the_receipts_get_a_problem_and_acknowledge_nothing()
+    {
+        await Webhook.PostAcceptedAsync(fixture.Http, "hist-pairs", new { title = "pairs" });
+        var receipt = await TakeAsync("hist-pairs");
+        using var ack = await CallAsync(HttpMethod.Post, "/api/relay/ack", AdminToken, new { channel = "hist-pairs", receipts = new[] { receipt }, deliveries = Array.Empty<object>() });
+
+        Assert.Equal(HttpStatusCode.BadRequest, ack.StatusCode);
+        Assert.Contains("deliveries", (string?)JsonNode.Parse(await ack.Content.ReadAsStringAsync())!["detail"], StringComparison.Ordinal);
+        using var again = await CallAsync(HttpMethod.Post, "/api/relay/ack", AdminToken, new { channel = "hist-pairs", receipts = new[] { receipt } });
+        Assert.Equal(1, (int)JsonNode.Parse(await again.Content.ReadAsStringAsync())!["acknowledged"]!);
     }
 
     [Fact]
@@ -150,7 +186,7 @@ public sealed class HistoryRouteTests(HistoryRouteTests.App fixture) : IClassFix
         Assert.Equal([second, first], all["events"]!.AsArray().Select(e => (string)e!["id"]!));
         Assert.Contains("two", (string?)all["events"]![0]!["summary"], StringComparison.Ordinal);
         Assert.Equal([second], (await GetJsonAsync("/api/relay/history?channel=hist-list&limit=1"))["events"]!.AsArray().Select(e => (string)e!["id"]!));
-        Assert.Equal(2, (await GetJsonAsync("/api/relay/history?channel=hist-list&source=generic&since=10m&status=rung"))["events"]!.AsArray().Count);
+        Assert.Equal(2, (await GetJsonAsync("/api/relay/history?channel=hist-list&source=generic&since=10m&status=stored"))["events"]!.AsArray().Count);
         Assert.Empty((await GetJsonAsync("/api/relay/history?channel=hist-list&source=github"))["events"]!.AsArray());
         Assert.Empty((await GetJsonAsync("/api/relay/history?channel=hist-list&status=acknowledged"))["events"]!.AsArray());
         Assert.Empty((await GetJsonAsync($"/api/relay/history?channel=hist-list&since={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"))}"))["events"]!.AsArray());
