@@ -73,6 +73,21 @@ var events = new Command("events", "What became of the channel's events: recent 
 var tailJsonOption = new Option<bool>("--json") { Description = "One JSON object a line instead of text." };
 var tail = new Command("tail", "Prints the channel's new events as they arrive (it takes none from the relay's queue).") { tailJsonOption };
 var redrive = new Command("redrive", "Sends the channel's dead-lettered events round again: each arrives in the session once more.");
+var replayIdArgument = new Argument<string>("id") { Description = "The id of a past event of the channel (relay events lists them)." };
+var replay = new Command("replay", "Sends a past event again as a new event (a new id, with replay_of naming the original); prints the new id.") { replayIdArgument };
+var checkPlaybookOption = new Option<string?>("--playbook")
+{
+    Description = $"The playbook to check (default: {PlaybookFile.DefaultPath} in the current directory).",
+};
+var checkLimitOption = new Option<int?>("--limit") { Description = "How many of the latest events to check (1-200, default 20)." };
+var checkJsonOption = new Option<bool>("--json") { Description = "JSON for scripts instead of a table." };
+var playbookCheck = new Command("check", "Shows which playbook rule each of the channel's latest events matches, or none.")
+{
+    checkPlaybookOption,
+    checkLimitOption,
+    checkJsonOption,
+};
+var playbookCommand = new Command("playbook", "The owner's playbook for this channel.") { playbookCheck };
 var root = new RootCommand("Relays events from the serverless function app into a Claude Code session (a stdio MCP channel server).")
 {
     urlOption,
@@ -87,6 +102,8 @@ var root = new RootCommand("Relays events from the serverless function app into 
     events,
     tail,
     redrive,
+    replay,
+    playbookCommand,
 };
 
 (RelaySettings? Settings, string? Error) Resolve(ParseResult parse) => RelaySettingsResolver.Resolve(
@@ -260,5 +277,62 @@ redrive.SetAction(async (parse, cancellationToken) =>
     }
 });
 
-// Help and parse errors go to stderr: stdout belongs to the MCP protocol (except for `relay init`, `relay pair`, `relay events`, `relay tail` and `relay redrive`).
+replay.SetAction(async (parse, cancellationToken) =>
+{
+    var (settings, error) = Resolve(parse);
+    if (settings is null)
+    {
+        await Console.Error.WriteLineAsync($"relay replay: {error}");
+        return 2;
+    }
+
+    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+    try
+    {
+        var replayed = await new RelayApiClient(http, settings).ReplayAsync(parse.GetValue(replayIdArgument)!, cancellationToken);
+        // The new id alone on stdout, for scripts; the sentence for people on stderr.
+        await Console.Error.WriteLineAsync($"Replayed event {replayed.ReplayOf} into channel '{settings.Channel}' as new event:");
+        await Console.Out.WriteLineAsync(replayed.Id);
+        return 0;
+    }
+    catch (RelayApiException ex)
+    {
+        await Console.Error.WriteLineAsync($"relay replay: {ex.Message}");
+        return 1;
+    }
+});
+
+playbookCheck.SetAction(async (parse, cancellationToken) =>
+{
+    var (settings, error) = Resolve(parse);
+    if (settings is null)
+    {
+        await Console.Error.WriteLineAsync($"relay playbook check: {error}");
+        return 2;
+    }
+
+    var (playbook, playbookError) = PlaybookFile.Load(parse.GetValue(checkPlaybookOption), Environment.CurrentDirectory);
+    playbookError ??= playbook is { IsEmpty: true } ? $"there is no playbook to check: {PlaybookFile.DefaultPath} does not exist here (or pass --playbook FILE)" : null;
+    if (playbook is null || playbookError is not null)
+    {
+        await Console.Error.WriteLineAsync($"relay playbook check: {playbookError}");
+        return 2;
+    }
+
+    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+    try
+    {
+        var history = await new RelayApiClient(http, settings).ListHistoryAsync(new HistoryFilters(null, null, null, parse.GetValue(checkLimitOption)).ToQuery(), cancellationToken);
+        var rows = PlaybookCheck.Rows(playbook, history);
+        await Console.Out.WriteAsync(parse.GetValue(checkJsonOption) ? PlaybookCheck.Json(playbook, rows) : PlaybookCheck.Table(playbook, rows));
+        return 0;
+    }
+    catch (RelayApiException ex)
+    {
+        await Console.Error.WriteLineAsync($"relay playbook check: {ex.Message}");
+        return 1;
+    }
+});
+
+// Help and parse errors go to stderr: stdout belongs to the MCP protocol (except for `relay init`, `relay pair`, `relay events`, `relay tail`, `relay redrive`, `relay replay` and `relay playbook check`).
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = Console.Error, Error = Console.Error });

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Serverless.Functions.Events;
 
 namespace Serverless.Functions.History;
 
@@ -23,6 +24,12 @@ public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHi
                 row.Kind ??= note.Kind;
                 row.Type ??= note.Type;
                 row.Summary ??= note.Summary;
+                if (note.Envelope is { } envelope)
+                {
+                    // The same object the ingress made, so it costs no copy; bounded with its row.
+                    row.Envelope = envelope;
+                    row.Meta = HistoryMeta.Of(envelope);
+                }
                 foreach (var step in note.Steps)
                 {
                     row.Steps[step.Step] = step;
@@ -53,6 +60,19 @@ public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHi
 
     public Task<EventHistoryEntry?> GetAsync(string channel, string eventId, CancellationToken cancellationToken) =>
         Task.FromResult(_events.TryGetValue((channel, eventId), out var row) ? ToEntry(channel, eventId, row) : null);
+
+    public Task<ChannelEvent?> GetEnvelopeAsync(string channel, string eventId, CancellationToken cancellationToken)
+    {
+        if (!_events.TryGetValue((channel, eventId), out var row))
+        {
+            return Task.FromResult<ChannelEvent?>(null);
+        }
+
+        lock (row)
+        {
+            return Task.FromResult(row.Envelope);
+        }
+    }
 
     public Task<IReadOnlyList<EventHistoryEntry>> ListAsync(string channel, HistoryQuery query, CancellationToken cancellationToken)
     {
@@ -105,7 +125,7 @@ public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHi
     {
         lock (row)
         {
-            return new EventHistoryEntry(channel, id, row.Kind, row.Type, row.Summary, HistoryOrder.Steps(row.Steps.Values));
+            return new EventHistoryEntry(channel, id, row.Kind, row.Type, row.Summary, HistoryOrder.Steps(row.Steps.Values)) { Meta = row.Meta ?? HistoryMeta.With(channel, []) };
         }
     }
 
@@ -133,6 +153,10 @@ public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHi
         public string? Type { get; set; }
 
         public string? Summary { get; set; }
+
+        public ChannelEvent? Envelope { get; set; }
+
+        public IReadOnlyDictionary<string, string>? Meta { get; set; }
 
         public Dictionary<EventStep, StepTime> Steps { get; } = [];
     }

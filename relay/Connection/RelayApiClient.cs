@@ -279,6 +279,10 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
         }
     }
 
+    /// <summary>Sends a past event of the channel again as a new event; 404 (a <see cref="RelayApiException"/>) when the app no longer has it.</summary>
+    public Task<ReplayResponse> ReplayAsync(string eventId, CancellationToken cancellationToken) =>
+        PostAsync("api/relay/replay", new ReplayRequest(settings.Channel, eventId), Json.ReplayRequest, Json.ReplayResponse, "replay", cancellationToken);
+
     private Uri BaseUrl() => settings.Url.AbsoluteUri.EndsWith('/') ? settings.Url : new Uri(settings.Url.AbsoluteUri + "/");
 
     private static string Clip(string text) => text.Length <= 200 ? text : text[..200] + "…";

@@ -82,15 +82,42 @@ public sealed class EventHistoryPathTests(LocalDefaultApp local) : IClassFixture
         Assert.True(bad.IsError);
     }
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunRelayAsync(string channel, params string[] arguments)
+    private Task<(int ExitCode, string Stdout, string Stderr)> RunRelayAsync(string channel, params string[] arguments) =>
+        RelayProcess.RunCommandAsync(_app.BaseUrl, channel, arguments);
+
+    [Fact]
+    public async Task Relay_replay_shows_a_past_event_once_more_with_a_new_id_naming_the_original()
     {
-        using var process = Process.Start(RelayProcess.StartInfo("dev-relay-token", [.. arguments, "--url", _app.BaseUrl.ToString(), "--channel", channel]))!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "hist-replay", "dev-relay-token");
+        await WebhookToChannelTests.WaitUntilConnectedAsync(relay);
+        var id = await Webhook.PostAcceptedAsync(_http, "hist-replay", new { title = "Payment failed", severity = "error" });
+        await HistoryUntilAsync("hist-replay", id, "acknowledged");
+
+        var replay = await RunRelayAsync("hist-replay", "replay", id);
+
+        Assert.True(replay.ExitCode == 0, replay.Stderr);
+        var newId = replay.Stdout.Trim();
+        Assert.Matches("^[0-9a-f]{32}$", newId);
+        Assert.NotEqual(id, newId);
+        await relay.SettledAsync(2, () => Task.FromResult(_app.Services.GetRequiredService<EmbeddedEventInbox>().Count("hist-replay")), TimeSpan.FromSeconds(30));
+        Assert.Equal([id, newId], relay.DeliveredEventIds);
+        var shown = relay.Notifications.Single(n => (string?)n["meta"]!["event_id"] == newId);
+        Assert.Equal(id, (string?)shown["meta"]!["replay_of"]);
+        Assert.Equal("error", (string?)shown["meta"]!["severity"]);
+        Assert.Contains("Payment failed", (string?)shown["content"], StringComparison.Ordinal);
+        Assert.False(relay.Notifications.Single(n => (string?)n["meta"]!["event_id"] == id)["meta"]!.AsObject().ContainsKey("replay_of"));
+    }
+
+    [Fact]
+    public async Task Relay_replay_of_an_unknown_event_says_so_and_sends_nothing()
+    {
+        var unknown = await RunRelayAsync("hist-replay-unknown", "replay", "0123456789abcdef0123456789abcdef");
+
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("404", unknown.Stderr, StringComparison.Ordinal);
+        Assert.Contains("has no event 0123456789abcdef0123456789abcdef to replay", unknown.Stderr, StringComparison.Ordinal);
+        Assert.Empty(unknown.Stdout);
+        Assert.Equal(0, _app.Services.GetRequiredService<EmbeddedEventInbox>().Count("hist-replay-unknown"));
     }
 
     [Fact]

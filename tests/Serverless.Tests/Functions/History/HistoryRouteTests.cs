@@ -155,6 +155,60 @@ public sealed class HistoryRouteTests(HistoryRouteTests.App fixture) : IClassFix
         Assert.Equal(0, (int)JsonNode.Parse(await again.Content.ReadAsStringAsync())!["redriven"]!);
     }
 
+    [Fact]
+    public async Task Replay_stores_the_event_again_under_a_new_id_that_names_the_original()
+    {
+        var id = await Webhook.PostAcceptedAsync(fixture.Http, "hist-replay", new { title = "Payment failed", severity = "error" });
+        await fixture.Running.Services.GetRequiredService<EventHistory>().DrainAsync(default);
+
+        using var replay = await CallAsync(HttpMethod.Post, "/api/relay/replay", AdminToken, new { channel = "hist-replay", id });
+
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        var answer = JsonNode.Parse(await replay.Content.ReadAsStringAsync())!;
+        var newId = (string)answer["id"]!;
+        Assert.Equal(id, (string?)answer["replay_of"]);
+        Assert.NotEqual(id, newId);
+        using var backlog = await CallAsync(HttpMethod.Post, "/api/relay/backlog", AdminToken, new { channel = "hist-replay" });
+        var events = JsonNode.Parse(await backlog.Content.ReadAsStringAsync())!["events"]!.AsArray().Select(e => e!["event"]!).ToList();
+        Assert.Equal([id, newId], events.Select(e => (string)e["id"]!));
+        Assert.Equal(id, (string?)events[1]["replayof"]);
+        Assert.Null(events[0]["replayof"]);
+        Assert.Equal((string?)events[0]["summary"], (string?)events[1]["summary"]);
+        Assert.Equal("error", (string?)events[1]["severity"]);
+        Assert.Equal(["received", "stored", "taken"], Steps(await GetJsonAsync($"/api/relay/history/{newId}?channel=hist-replay")));
+    }
+
+    [Fact]
+    public async Task Replay_of_an_unknown_event_is_a_404_that_says_why_and_stores_nothing()
+    {
+        using var unknown = await CallAsync(HttpMethod.Post, "/api/relay/replay", AdminToken, new { channel = "hist-replay-none", id = "0123456789abcdef" });
+        using var bad = await CallAsync(HttpMethod.Post, "/api/relay/replay", AdminToken, new { channel = "hist-replay-none", id = "../x" });
+        using var other = await CallAsync(HttpMethod.Post, "/api/relay/replay", TokenA, new { channel = "team-b", id = "0123456789abcdef" });
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("has no event 0123456789abcdef to replay", (string?)JsonNode.Parse(await unknown.Content.ReadAsStringAsync())!["detail"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        Assert.Equal(0, fixture.Running.Services.GetRequiredService<Serverless.Functions.Inbox.EmbeddedEventInbox>().Count("hist-replay-none"));
+    }
+
+    [Fact]
+    public async Task Each_event_in_the_list_carries_the_attributes_a_playbook_rule_tests()
+    {
+        var id = await Webhook.PostAcceptedAsync(fixture.Http, "hist-meta", new { title = "db down", severity = "critical" });
+
+        var record = (await GetJsonAsync("/api/relay/history?channel=hist-meta"))["events"]![0]!;
+
+        Assert.Equal(id, (string?)record["id"]);
+        var meta = record["meta"]!.AsObject();
+        Assert.Equal("generic", (string?)meta["kind"]);
+        Assert.Equal("critical", (string?)meta["severity"]);
+        Assert.Equal("hist-meta", (string?)meta["channel"]);
+        Assert.NotNull((string?)meta["event_type"]);
+        Assert.NotNull((string?)meta["trust"]);
+    }
+
     [Theory]
     [InlineData("""{"channel":"hist-bad","max":0}""", "max")]
     [InlineData("""{"channel":"Not A Channel"}""", "channel")]
