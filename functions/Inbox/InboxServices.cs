@@ -42,7 +42,7 @@ public static class InboxServices
                 sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton(sp => (IDeadLetterInbox)sp.GetRequiredService<IEventInbox>());
-        services.AddSingleton(sp => (IBacklogDepth)sp.GetRequiredService<IEventInbox>());
+        services.AddSingleton(sp => sp.GetRequiredService<IEventInbox>() as IBacklogDepth ?? NoBacklogDepth.Instance);
         return services;
     }
 }
