@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Serverless.Functions.Events;
 
 namespace Serverless.Functions.History;
@@ -19,17 +20,17 @@ public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHi
         foreach (var note in notes)
         {
             var row = _events.GetOrAdd((note.Channel, note.EventId), static _ => new Row());
+            // Kept as JSON, one array per event, not as the envelope's object graph: thousands of kept events then
+            // cost the garbage collector little. Serialised here, on the history writer, off the webhook's path.
+            var envelope = note.Envelope is { } e ? JsonSerializer.SerializeToUtf8Bytes(e, EventJsonContext.Default.ChannelEvent) : null;
+            string?[]? meta = note.Envelope is { } m ? [.. HistoryMeta.Fields.Select(f => f.Read(m))] : null;
             lock (row)
             {
                 row.Kind ??= note.Kind;
                 row.Type ??= note.Type;
                 row.Summary ??= note.Summary;
-                if (note.Envelope is { } envelope)
-                {
-                    // The same object the ingress made, so it costs no copy; bounded with its row.
-                    row.Envelope = envelope;
-                    row.Meta = HistoryMeta.Of(envelope);
-                }
+                row.Envelope ??= envelope;
+                row.MetaValues ??= meta;
                 foreach (var step in note.Steps)
                 {
                     row.Steps[step.Step] = step;
@@ -68,10 +69,13 @@ public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHi
             return Task.FromResult<ChannelEvent?>(null);
         }
 
+        byte[]? json;
         lock (row)
         {
-            return Task.FromResult(row.Envelope);
+            json = row.Envelope;
         }
+
+        return Task.FromResult(json is null ? null : JsonSerializer.Deserialize(json, EventJsonContext.Default.ChannelEvent));
     }
 
     public Task<IReadOnlyList<EventHistoryEntry>> ListAsync(string channel, HistoryQuery query, CancellationToken cancellationToken)
@@ -125,7 +129,10 @@ public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHi
     {
         lock (row)
         {
-            return new EventHistoryEntry(channel, id, row.Kind, row.Type, row.Summary, HistoryOrder.Steps(row.Steps.Values)) { Meta = row.Meta ?? HistoryMeta.With(channel, []) };
+            return new EventHistoryEntry(channel, id, row.Kind, row.Type, row.Summary, HistoryOrder.Steps(row.Steps.Values)) 
+            {
+                Meta = HistoryMeta.With(channel, row.MetaValues is { } values ? HistoryMeta.Fields.Select((f, i) => (f.Key, values[i])) : []),
+            };
         }
     }
 
@@ -154,9 +161,11 @@ public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHi
 
         public string? Summary { get; set; }
 
-        public ChannelEvent? Envelope { get; set; }
+        /// <summary>The accepted envelope as JSON, for a replay.</summary>
+        public byte[]? Envelope { get; set; }
 
-        public IReadOnlyDictionary<string, string>? Meta { get; set; }
+        /// <summary>The values of <see cref="HistoryMeta.Fields"/>, in their order.</summary>
+        public string?[]? MetaValues { get; set; }
 
         public Dictionary<EventStep, StepTime> Steps { get; } = [];
     }

@@ -20,12 +20,6 @@ public static class HistoryMeta
         ("user", "User", e => e.User),
     ];
 
-    public static IReadOnlyDictionary<string, string> Of(ChannelEvent channelEvent)
-    {
-        ArgumentNullException.ThrowIfNull(channelEvent);
-        return With(channelEvent.Channel, Fields.Select(f => (f.Key, f.Read(channelEvent))));
-    }
-
     /// <summary>The meta of a row: its channel and the attributes that have a value.</summary>
     public static IReadOnlyDictionary<string, string> With(string channel, IEnumerable<(string Key, string? Value)> values)
     {

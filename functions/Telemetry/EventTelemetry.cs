@@ -25,7 +25,7 @@ public static class EventTelemetry
     /// <c>traceparent</c> with the receipt); no span without it, so an old relay's acks start no stray traces.
     /// </summary>
     public static Activity? StartAcknowledge(string eventId, string? traceParent) =>
-        ActivityContext.TryParse(traceParent, null, out var parent)
+        Source.HasListeners() && ActivityContext.TryParse(traceParent, null, out var parent)
             ? Source.StartActivity("acknowledge event", ActivityKind.Consumer, parent)?.SetTag("event.id", eventId)
             : null;
 
