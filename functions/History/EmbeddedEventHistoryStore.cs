@@ -129,7 +129,7 @@ public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHi
     {
         lock (row)
         {
-            return new EventHistoryEntry(channel, id, row.Kind, row.Type, row.Summary, HistoryOrder.Steps(row.Steps.Values)) 
+            return new EventHistoryEntry(channel, id, row.Kind, row.Type, row.Summary, HistoryOrder.Steps(row.Steps.Values))
             {
                 Meta = HistoryMeta.With(channel, row.MetaValues is { } values ? HistoryMeta.Fields.Select((f, i) => (f.Key, values[i])) : []),
             };
