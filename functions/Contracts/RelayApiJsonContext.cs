@@ -34,5 +34,7 @@ namespace Serverless.Contracts;
 [JsonSerializable(typeof(EventHistoryResponse))]
 [JsonSerializable(typeof(RedriveRequest))]
 [JsonSerializable(typeof(RedriveResponse))]
+[JsonSerializable(typeof(ReplayRequest))]
+[JsonSerializable(typeof(ReplayResponse))]
 [JsonSerializable(typeof(DiscordCommandsResponse))]
 public sealed partial class RelayApiJsonContext : JsonSerializerContext;
