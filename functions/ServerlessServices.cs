@@ -5,6 +5,7 @@ using Serverless.Functions.Hosting;
 using Serverless.Functions.Inbox;
 using Serverless.Functions.Questions;
 using Serverless.Functions.Relay;
+using Serverless.Functions.Slack;
 using Serverless.Functions.Sources;
 using Serverless.Functions.Telegram;
 using Serverless.Functions.Telemetry;
@@ -50,6 +51,7 @@ public static class ServerlessServices
             .AddInbox(mode)
             .AddWebPubSub()
             .AddTelegram(mode)
+            .AddSlack(mode)
             .AddQuestions(mode)
             .AddHostedService<StartupReport>();
         builder.AddTelemetry();
