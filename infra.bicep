@@ -5,7 +5,7 @@
 // in any setting.
 //
 // Every deployment writes the app settings whole: whatever the README says to configure in Azure comes from a
-// parameter here (sourceSecrets, telegram, relayToken, relayTokenChannels, relayTokens, appSettings), never from a
+// parameter here (sourceSecrets, telegram, slack, relayToken, relayTokenChannels, relayTokens, appSettings), never from a
 // setting changed by hand, which the next deployment would remove.
 
 @description('Prefix for resource names: 3 to 11 lower-case letters or digits.')
@@ -62,6 +62,10 @@ param sourceSecrets object = {}
 @description('Telegram bot: {"botToken": "...", "secretToken": "...", "botUsername": "..."} from BotFather and your choice; {} for none.')
 @secure()
 param telegram object = {}
+
+@description('Slack app: {"signingSecret": "...", "botToken": "xoxb-...", "botUserId": "U..."} from the app\'s Basic Information and OAuth & Permissions pages (botUserId optional); {} for none.')
+@secure()
+param slack object = {}
 
 @description('Further app settings that hold no secret, e.g. {"Telegram__AllowedUsers__0": "12345", "Channels__ops__MinSeverity": "error"}. The settings this template manages win over these.')
 param appSettings object = {}
@@ -382,10 +386,18 @@ var telegramSettings = empty(telegram)
       Telegram__BotUsername: telegram.?botUsername ?? ''
     }
 
+var slackSettings = empty(slack)
+  ? {}
+  : {
+      Slack__SigningSecret: slack.?signingSecret ?? ''
+      Slack__BotToken: slack.?botToken ?? ''
+      Slack__BotUserId: slack.?botUserId ?? ''
+    }
+
 resource siteSettings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(appSettings, moreRelayTokenSettings, sourceSettings, telegramSettings, baseSettings)
+  properties: union(appSettings, moreRelayTokenSettings, sourceSettings, telegramSettings, slackSettings, baseSettings)
   // The Key Vault reference resolves only once the identity may read the secret.
   dependsOn: [
     vaultRoles
@@ -464,6 +476,12 @@ output webhookUrls object = toObject(sources, s => s, s => '${baseUrl}/api/hooks
 
 @description('For Telegram\'s setWebhook, with your secretToken.')
 output telegramWebhookUrl string = '${baseUrl}/api/telegram'
+
+@description('Slack app: Event Subscriptions Request URL.')
+output slackEventsUrl string = '${baseUrl}/api/slack/events'
+
+@description('Slack app: Interactivity Request URL.')
+output slackInteractivityUrl string = '${baseUrl}/api/slack/interactivity'
 
 @description('Where relays negotiate their Web PubSub connection.')
 output negotiateUrl string = '${baseUrl}/api/relay/negotiate?channel={channel}'
