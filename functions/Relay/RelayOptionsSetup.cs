@@ -3,13 +3,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Events;
 using Serverless.Functions.Hosting;
+using Serverless.Functions.Slack;
 using Serverless.Functions.Telegram;
 
 namespace Serverless.Functions.Relay;
 
 /// <summary>
-/// Supplies the development token (every channel) on the local default, unless a Telegram bot is
-/// configured, and refuses weak or unbound tokens everywhere else.
+/// Supplies the development token (every channel) on the local default, unless a chat bot (Telegram or
+/// Slack) is configured, and refuses weak or unbound tokens everywhere else.
 /// </summary>
 public sealed partial class RelayOptionsSetup(DeploymentMode mode, IConfiguration configuration) : IPostConfigureOptions<RelayOptions>, IValidateOptions<RelayOptions>
 {
@@ -18,7 +19,7 @@ public sealed partial class RelayOptionsSetup(DeploymentMode mode, IConfiguratio
     public void PostConfigure(string? name, RelayOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (mode.IsLocalDefault && !TelegramConfigured() && !options.Tokens.Any(HasValue) && !HasBareTokens())
+        if (mode.IsLocalDefault && !ChatBotConfigured() && !options.Tokens.Any(HasValue) && !HasBareTokens())
         {
             options.Tokens.Add(new RelayTokenOptions { Secret = DevelopmentSecrets.RelayToken, Channels = ChannelSet.Every });
         }
@@ -36,8 +37,8 @@ public sealed partial class RelayOptionsSetup(DeploymentMode mode, IConfiguratio
         var tokens = options.Tokens.Where(HasValue).ToList();
         if (tokens.Count == 0)
         {
-            return ValidateOptionsResult.Fail(TelegramConfigured() && mode.IsLocalDefault
-                ? "Relay:Tokens is empty: with a Telegram bot configured the public development relay token is not accepted (anyone could approve pairings with it); set Relay:Tokens:0:Secret and Relay:Tokens:0:Channels."
+            return ValidateOptionsResult.Fail(ChatBotConfigured() && mode.IsLocalDefault
+                ? "Relay:Tokens is empty: with a chat bot (Telegram or Slack) configured the public development relay token is not accepted (anyone could approve pairings with it); set Relay:Tokens:0:Secret and Relay:Tokens:0:Channels."
                 : "Relay:Tokens is empty: set at least one relay token (env Relay__Tokens__0__Secret and Relay__Tokens__0__Channels).");
         }
 
@@ -72,9 +73,9 @@ public sealed partial class RelayOptionsSetup(DeploymentMode mode, IConfiguratio
             }
 
             var wellKnown = DevelopmentSecrets.IsWellKnown(token.Secret) || DevelopmentSecrets.IsWellKnownHash(token.Sha256);
-            if (wellKnown && !(mode.IsLocalDefault && !TelegramConfigured()))
+            if (wellKnown && !(mode.IsLocalDefault && !ChatBotConfigured()))
             {
-                errors.Add($"Relay:Tokens:{i} is a well-known development token, which is refused outside the local default and whenever a Telegram bot is configured.");
+                errors.Add($"Relay:Tokens:{i} is a well-known development token, which is refused outside the local default and whenever a chat bot (Telegram or Slack) is configured.");
             }
             else if (token.Secret is { } value && !mode.IsLocalDefault && value.Length < MinimumTokenLength)
             {
@@ -92,7 +93,9 @@ public sealed partial class RelayOptionsSetup(DeploymentMode mode, IConfiguratio
 
     private static bool HasValue(RelayTokenOptions token) => !string.IsNullOrWhiteSpace(token.Secret) || !string.IsNullOrWhiteSpace(token.Sha256);
 
-    private bool TelegramConfigured() => !string.IsNullOrWhiteSpace(configuration[$"{TelegramOptions.Section}:BotToken"]);
+    // Pairing lets whoever holds a relay token admit a stranger to a channel: not with a token anyone can read.
+    private bool ChatBotConfigured() =>
+        !string.IsNullOrWhiteSpace(configuration[$"{TelegramOptions.Section}:BotToken"]) || !string.IsNullOrWhiteSpace(configuration[$"{SlackOptions.Section}:BotToken"]);
 
     /// <summary>The earlier form <c>Relay:Tokens:N = TOKEN</c>, which bound a token to no channel in particular.</summary>
     private bool HasBareTokens() =>
