@@ -4,7 +4,8 @@ namespace Serverless.Functions.Slack;
 
 /// <summary>
 /// Where a Slack message goes: <c>slack:C0123ABC</c> (the conversation) or <c>slack:C0123ABC:1700000000.000100</c>
-/// (a thread in it, named by its parent message's timestamp).
+/// (a thread in it, named by its parent message's timestamp). <c>slack:U0123ABC</c> names a user's direct
+/// conversation with the bot, which Slack opens when a message is posted to the user's id.
 /// </summary>
 public sealed record SlackChatReference(string Channel, string? Thread)
 {
@@ -26,7 +27,7 @@ public sealed record SlackChatReference(string Channel, string? Thread)
         var parts = reference[Prefix.Length..].Split(':');
         switch (parts)
         {
-            case [var channel] when SlackIds.IsConversationId(channel):
+            case [var channel] when SlackIds.IsConversationId(channel) || SlackIds.IsUserId(channel):
                 parsed = new SlackChatReference(channel, null);
                 return true;
             case [var channel, var thread] when SlackIds.IsConversationId(channel) && SlackIds.IsTimestamp(thread):

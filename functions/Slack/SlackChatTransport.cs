@@ -83,7 +83,9 @@ public sealed class SlackChatTransport(IOptions<SlackOptions> options, SlackWebA
 
         var answer = await Write(() => api.PostMessageAsync(body, cancellationToken), message.Format);
         var ts = (string?)answer["ts"] ?? throw new SlackApiException("Slack chat.postMessage answered without a ts.") { Error = "no_ts" };
-        return new ChatMessageRef(message.ChatReference, ts);
+        // Posted to a user's id, the message lands in their direct conversation: edits must name that one.
+        var channel = (string?)answer["channel"] is { } answered && SlackIds.IsConversationId(answered) ? answered : target.Channel;
+        return new ChatMessageRef(new SlackChatReference(channel, target.Thread).ToString(), ts);
     }
 
     public async Task EditAsync(string chatReference, string messageId, string text, ChatTextFormat format, CancellationToken cancellationToken)

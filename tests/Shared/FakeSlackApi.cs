@@ -149,6 +149,8 @@ public sealed class FakeSlackApi : IAsyncDisposable
                     });
                 }
 
+                // Posted to a user's id, Slack answers with their direct conversation's id (the fake: D + the user id).
+                channel = channel.StartsWith('U') ? "D" + channel : channel;
                 var ts = method == "chat.update"
                     ? (string?)json["ts"]
                     : $"1700000000.{Interlocked.Increment(ref _nextTs).ToString("D6", CultureInfo.InvariantCulture)}";

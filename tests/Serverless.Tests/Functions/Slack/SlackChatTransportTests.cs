@@ -84,6 +84,17 @@ public sealed class SlackChatTransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_to_a_users_id_goes_to_their_direct_conversation_which_names_it_from_then_on()
+    {
+        var (transport, _) = Transport();
+
+        var sent = await transport.SendAsync(new ChatOutgoingMessage("slack:U0OWNER1", "Claude wants to run Bash"), CancellationToken.None);
+
+        Assert.Equal("U0OWNER1", (string?)_slack.Sent()[0]["channel"]);
+        Assert.Equal("slack:DU0OWNER1", sent.ChatReference);
+    }
+
+    [Fact]
     public async Task A_reply_to_a_channel_message_without_a_thread_starts_one_under_it_but_not_in_a_direct_message()
     {
         var (transport, _) = Transport();

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Serverless.Functions.Chat;
 using Serverless.Functions.Slack;
+using Serverless.Testing;
 
 namespace Serverless.Tests.Functions.Slack;
 
@@ -9,40 +10,14 @@ public sealed class SlackInboundTests
 {
     private const string Bot = "UBOT0001";
 
-    public static JsonObject Envelope(JsonObject message, string eventId = "Ev0001") => new()
-    {
-        ["token"] = "legacy-verification-token",
-        ["team_id"] = "T0001",
-        ["api_app_id"] = "A0001",
-        ["type"] = "event_callback",
-        ["event_id"] = eventId,
-        ["event_time"] = 1_700_000_000,
-        ["authorizations"] = new JsonArray(new JsonObject { ["team_id"] = "T0001", ["user_id"] = Bot, ["is_bot"] = true }),
-        ["event"] = message,
-    };
+    private static JsonObject Envelope(JsonObject message) => SlackRequests.Envelope(message, "Ev0001", Bot);
 
-    public static JsonObject DirectMessage(string text, string user = "U0OWNER1", string ts = "1700000000.000100") => new()
-    {
-        ["type"] = "message",
-        ["channel"] = "D0DM0001",
-        ["channel_type"] = "im",
-        ["user"] = user,
-        ["text"] = text,
-        ["ts"] = ts,
-        ["event_ts"] = ts,
-    };
+    private static JsonObject DirectMessage(string text, string user = "U0OWNER1", string ts = "1700000000.000100") =>
+        SlackRequests.DirectMessage(user, text, ts);
 
-    public static JsonObject Mention(string text, string user = "U0OWNER1", string ts = "1700000000.000200", string? threadTs = null)
+    private static JsonObject Mention(string text, string user = "U0OWNER1", string ts = "1700000000.000200", string? threadTs = null)
     {
-        var mention = new JsonObject
-        {
-            ["type"] = "app_mention",
-            ["channel"] = "C0TEAM01",
-            ["user"] = user,
-            ["text"] = text,
-            ["ts"] = ts,
-            ["event_ts"] = ts,
-        };
+        var mention = SlackRequests.Mention(user, text, ts);
         if (threadTs is not null)
         {
             mention["thread_ts"] = threadTs;

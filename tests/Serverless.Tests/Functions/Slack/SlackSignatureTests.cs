@@ -1,26 +1,18 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Serverless.Functions.Slack;
+using Serverless.Testing;
 
 namespace Serverless.Tests.Functions.Slack;
 
-/// <summary>
-/// Slack's request signing, computed here the way Slack documents it
-/// (https://api.slack.com/authentication/verifying-requests-from-slack), independently of the code under test.
-/// </summary>
+/// <summary>Slack's request signing, against signatures computed independently of the code under test (<see cref="SlackRequests.Sign"/>).</summary>
 public sealed class SlackSignatureTests
 {
     private const string Secret = "8f742231b10e8888abcd99yyyzzz85a5";
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
     private static readonly byte[] Body = Encoding.UTF8.GetBytes("token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&command=%2Fweather&text=94070");
 
-    /// <summary><c>v0=</c> + hex HMAC-SHA256 of <c>v0:{timestamp}:{body}</c>, keyed with the signing secret.</summary>
-    public static string Sign(string secret, string timestamp, byte[] body)
-    {
-        var basestring = Encoding.UTF8.GetBytes($"v0:{timestamp}:").Concat(body).ToArray();
-        return "v0=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), basestring));
-    }
+    private static string Sign(string secret, string timestamp, byte[] body) => SlackRequests.Sign(secret, timestamp, body);
 
     private static string Stamp(DateTimeOffset at) => at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
