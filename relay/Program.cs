@@ -89,6 +89,15 @@ var root = new RootCommand("Relays events from the serverless function app into 
     redrive,
 };
 
+// What `relay pair` prints: the app names the transport the code came from (an older app only pairs Telegram).
+static string TransportName(string? transport) => transport switch
+{
+    null or "telegram" => "Telegram",
+    "slack" => "Slack",
+    "discord" => "Discord",
+    _ => transport,
+};
+
 (RelaySettings? Settings, string? Error) Resolve(ParseResult parse) => RelaySettingsResolver.Resolve(
     parse.GetValue(urlOption),
     parse.GetValue(channelOption),
@@ -149,7 +158,7 @@ pair.SetAction(async (parse, cancellationToken) =>
     try
     {
         var paired = await new RelayApiClient(http, settings).PairAsync(parse.GetValue(codeArgument)!, cancellationToken);
-        await Console.Out.WriteLineAsync($"Paired Telegram user {paired.UserId}: their chat {paired.ChatId} now reaches channel '{paired.Channel}'.");
+        await Console.Out.WriteLineAsync($"Paired {TransportName(paired.Transport)} user {paired.UserId}: their chat {paired.ChatId} now reaches channel '{paired.Channel}'.");
         return 0;
     }
     catch (RelayApiException ex)

@@ -92,7 +92,7 @@ public static class RelayHost
             .WithStdioServerTransport()
             .WithTools<StatusTool>()
             .WithTools<EventTool>()
-            .WithTools<ChatTools>()
+            .WithTools<ChatTools>(ChatTools.SerializerOptions)
             .WithTools<AskUserTool>()
             .WithTools<HistoryTool>();
 

@@ -1,8 +1,10 @@
+using System.Text.Json.Serialization;
+
 namespace Serverless.Contracts;
 
-/// <summary><c>POST /api/relay/telegram/edit</c>.</summary>
+/// <summary><c>POST /api/relay/{transport}/edit</c>.</summary>
 public sealed record EditRequest(
     string? Channel,
     string? ChatId,
-    long MessageId,
+    [property: JsonConverter(typeof(NumberOrStringConverter))] string? MessageId,
     string? Text) : IChannelScoped;

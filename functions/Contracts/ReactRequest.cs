@@ -1,8 +1,10 @@
+using System.Text.Json.Serialization;
+
 namespace Serverless.Contracts;
 
-/// <summary><c>POST /api/relay/telegram/react</c>.</summary>
+/// <summary><c>POST /api/relay/{transport}/react</c>.</summary>
 public sealed record ReactRequest(
     string? Channel,
     string? ChatId,
-    long MessageId,
+    [property: JsonConverter(typeof(NumberOrStringConverter))] string? MessageId,
     string? Emoji) : IChannelScoped;

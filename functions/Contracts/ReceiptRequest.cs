@@ -1,7 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Serverless.Contracts;
 
-/// <summary><c>POST /api/relay/telegram/receipt</c>: a chat message was shown in the session.</summary>
+/// <summary><c>POST /api/relay/{transport}/receipt</c>: a chat message was shown in the session.</summary>
 public sealed record ReceiptRequest(
     string? Channel,
     string? ChatId,
-    long MessageId) : IChannelScoped;
+    [property: JsonConverter(typeof(NumberOrStringConverter))] string? MessageId) : IChannelScoped;

@@ -1,3 +1,4 @@
+using Serverless.Functions.Chat;
 using Serverless.Functions.Health;
 using Serverless.Functions.History;
 using Serverless.Functions.Hooks;
@@ -24,7 +25,7 @@ public static class FunctionRoutes
         api.MapRelay();
         api.MapHistory();
         api.MapTelegram();
-        api.MapTelegramRelay();
+        api.MapChatRelay();
         api.MapQuestions();
         return endpoints;
     }

@@ -1,7 +1,9 @@
+using Serverless.Functions.Chat;
+
 namespace Serverless.Functions.Telegram;
 
 /// <summary>The Bot API refused a call; the message holds Telegram's description, never the token.</summary>
-public sealed class TelegramApiException : Exception
+public sealed class TelegramApiException : ChatApiException
 {
     public TelegramApiException()
     {

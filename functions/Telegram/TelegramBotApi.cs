@@ -105,7 +105,8 @@ public sealed partial class TelegramBotApi(HttpClient http, IOptions<TelegramOpt
                 continue;
             }
 
-            throw new TelegramApiException($"Telegram {method} failed: {code} {description}") { ErrorCode = code };
+            var failure = new TelegramApiException($"Telegram {method} failed: {code} {description}") { ErrorCode = code };
+            throw failure.IsEntityParseError ? new TelegramApiException(failure.Message) { ErrorCode = code, IsFormatError = true } : failure;
         }
     }
 

@@ -1,3 +1,5 @@
+using Serverless.Functions.Chat;
+
 namespace Serverless.Functions.Telegram;
 
 public sealed class TelegramOptions
@@ -17,7 +19,7 @@ public sealed class TelegramOptions
     public string? BotUsername { get; set; }
 
     /// <summary><c>pairing</c> (strangers get a code), <c>allowlist</c> (strangers get nothing) or <c>disabled</c>.</summary>
-    public TelegramPolicy Policy { get; set; } = TelegramPolicy.Pairing;
+    public ChatPolicy Policy { get; set; } = ChatPolicy.Pairing;
 
     /// <summary>User ids allowed from the start (more are added by pairing).</summary>
     public IList<long> AllowedUsers { get; } = [];
@@ -32,7 +34,7 @@ public sealed class TelegramOptions
     public Dictionary<string, long> NotificationChats { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Which chats see that the session has their message: a reaction once it was shown (<c>PrivateChats</c> by default).</summary>
-    public TelegramReceipts Receipts { get; set; } = TelegramReceipts.PrivateChats;
+    public ChatReceipts Receipts { get; set; } = ChatReceipts.PrivateChats;
 
     /// <summary>The reaction a shown message gets; one of the emoji Telegram allows as reactions.</summary>
     public string ReceiptEmoji { get; set; } = "👀";

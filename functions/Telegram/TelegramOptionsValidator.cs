@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Events;
+using Serverless.Functions.Chat;
 
 namespace Serverless.Functions.Telegram;
 
@@ -30,7 +31,7 @@ public sealed class TelegramOptionsValidator : IValidateOptions<TelegramOptions>
             failures.Add("Telegram:Receipts must be Off, PrivateChats or AllChats.");
         }
 
-        if (options.Receipts != TelegramReceipts.Off && string.IsNullOrWhiteSpace(options.ReceiptEmoji))
+        if (options.Receipts != ChatReceipts.Off && string.IsNullOrWhiteSpace(options.ReceiptEmoji))
         {
             failures.Add("Telegram:ReceiptEmoji must be an emoji Telegram allows as a reaction (or set Telegram:Receipts to Off).");
         }

@@ -10,8 +10,6 @@ namespace Serverless.Functions.Telegram;
 /// </summary>
 public static class TelegramQuestionText
 {
-    public const string CallbackPrefix = "ask";
-
     // Telegram's MarkdownV2 reserves these; each must be preceded by a backslash to show as itself.
     private const string MarkdownV2Reserved = "_*[]()~`>#+-=|{}.!\\";
 
@@ -39,8 +37,6 @@ public static class TelegramQuestionText
         };
         return $"{Header(question)}\n\n{Own(question, outcome)}";
     }
-
-    public static string CallbackData(string questionId, int option) => $"{CallbackPrefix}:{questionId}:{option}";
 
     private static string Header(QuestionRecord question) =>
         $"{Own(question, $"❓ Claude asks (channel '{question.Channel}'):")}\n\n{question.Text}";

@@ -4,29 +4,27 @@ using Microsoft.Extensions.Options;
 using Serverless.Functions.Events;
 using Serverless.Functions.Questions;
 using Serverless.Functions.Sources;
-using Serverless.Functions.Telegram.Access;
+using Serverless.Functions.Chat;
 
 namespace Serverless.Functions.Telegram;
 
 /// <summary>Questions on Telegram: a message with one inline button per option, edited to the outcome when it closes.</summary>
 public sealed partial class TelegramQuestionTransport(
-    IOptions<TelegramOptions> options,
-    ITelegramAccessStore store,
+    TelegramChatTransport transport,
+    ChatTransports transports,
     TelegramBotApi bot,
     ILogger<TelegramQuestionTransport> logger) : IQuestionTransport
 {
-    public const string TransportName = "telegram";
+    public string Name => transport.Name;
 
-    public string Name => TransportName;
-
-    public bool Enabled => options.Value.Enabled;
+    public bool Enabled => transport.Enabled;
 
     public async Task<QuestionChat> ResolveChatAsync(string channel, string? chatId, CancellationToken cancellationToken)
     {
         // The reply tool's outbound gate: chats paired for the channel, its allowed groups, its notification chat.
-        var (id, error) = await TelegramRelayEndpoints.ResolveChatAsync(chatId, channel, options.Value, store, cancellationToken);
+        var (id, error) = await ChatRelayEndpoints.ResolveChatAsync(transport, transports, chatId, channel, cancellationToken);
         return error is null
-            ? new QuestionChat(id.ToString(CultureInfo.InvariantCulture))
+            ? new QuestionChat(id)
             : new QuestionChat(null, error.ProblemDetails.Detail, error.StatusCode == StatusCodes.Status403Forbidden);
     }
 
@@ -39,7 +37,7 @@ public sealed partial class TelegramQuestionTransport(
             : new JsonObject
             {
                 ["inline_keyboard"] = new JsonArray([.. question.Options.Select((option, i) =>
-                    (JsonNode)new JsonArray(new JsonObject { ["text"] = option, ["callback_data"] = TelegramQuestionText.CallbackData(question.Id, i) }))]),
+                    (JsonNode)new JsonArray(new JsonObject { ["text"] = option, ["callback_data"] = QuestionButtons.Data(question.Id, i) }))]),
             };
         try
         {
@@ -91,8 +89,7 @@ public sealed partial class TelegramQuestionTransport(
     }
 
     public async Task<bool> MayAnswerAsync(string userId, string channel, CancellationToken cancellationToken) =>
-        long.TryParse(userId, NumberStyles.None, CultureInfo.InvariantCulture, out var user)
-        && ChannelSet.Allows(await store.ChannelsOfUserAsync(user, cancellationToken), channel);
+        ChannelSet.Allows(await transports.AccessOf(transport).ChannelsOfUserAsync(userId, cancellationToken), channel);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not replace the buttons of question {QuestionId}: {Reason}")]
     private partial void LogEditFailed(string questionId, string reason);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serverless.Relay.Connection;
@@ -12,18 +11,18 @@ namespace Serverless.Relay.Channel;
 /// </summary>
 public sealed partial class ChatReceipts(IChatApi api, ILogger<ChatReceipts> logger) : BackgroundService
 {
-    private readonly System.Threading.Channels.Channel<(string ChatId, long MessageId)> _pending = System.Threading.Channels.Channel.CreateBounded<(string, long)>(
+    private readonly System.Threading.Channels.Channel<(string ChatId, string MessageId)> _pending = System.Threading.Channels.Channel.CreateBounded<(string, string)>(
         new System.Threading.Channels.BoundedChannelOptions(256) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     private bool _failureLogged;
 
-    /// <summary>Queues a receipt for a Telegram message shown in the session; anything else is ignored.</summary>
+    /// <summary>Queues a receipt for a chat message shown in the session (its kind is the transport its chat id names); anything else is ignored.</summary>
     public void Shown(IReadOnlyDictionary<string, string> meta)
     {
         ArgumentNullException.ThrowIfNull(meta);
-        if (meta.GetValueOrDefault("kind") == "telegram"
-            && meta.GetValueOrDefault("chat_id") is { Length: > 0 } chatId
-            && long.TryParse(meta.GetValueOrDefault("message_id"), NumberStyles.None, CultureInfo.InvariantCulture, out var messageId))
+        if (meta.GetValueOrDefault("chat_id") is { Length: > 0 } chatId
+            && meta.GetValueOrDefault("kind") == ChatReference.TransportOf(chatId)
+            && meta.GetValueOrDefault("message_id") is { Length: > 0 } messageId)
         {
             _pending.Writer.TryWrite((chatId, messageId));
         }
@@ -44,7 +43,7 @@ public sealed partial class ChatReceipts(IChatApi api, ILogger<ChatReceipts> log
         }
     }
 
-    private async Task SendAsync(string chatId, long messageId, CancellationToken cancellationToken)
+    private async Task SendAsync(string chatId, string messageId, CancellationToken cancellationToken)
     {
         try
         {

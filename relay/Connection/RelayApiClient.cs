@@ -93,17 +93,25 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
     public Task ReleaseAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken) =>
         PostReceiptsAsync("api/relay/release", receipts, "release", cancellationToken);
 
-    public Task<ReplyResponse> ReplyAsync(string? chatId, string text, long? replyTo, string? format, CancellationToken cancellationToken) =>
-        PostAsync("api/relay/telegram/reply", new ReplyRequest(settings.Channel, chatId, text, replyTo, format), Json.ReplyRequest, Json.ReplyResponse, "reply", cancellationToken);
+    public async Task<ReplyResponse> ReplyAsync(string? chatId, string text, string? replyTo, string? format, CancellationToken cancellationToken)
+    {
+        // No chat id: the notification chat, of the first transport that has one for this channel.
+        var transport = chatId is { Length: > 0 }
+            ? ChatReference.TransportOf(chatId)
+            : (await CapabilitiesAsync(cancellationToken).ConfigureAwait(false)).NotificationTransport ?? ChatReference.Telegram;
+        return await PostAsync(ChatPath(transport, "reply"), new ReplyRequest(settings.Channel, chatId, text, replyTo, format), Json.ReplyRequest, Json.ReplyResponse, "reply", cancellationToken).ConfigureAwait(false);
+    }
 
-    public Task<ReplyResponse> ReactAsync(string chatId, long messageId, string emoji, CancellationToken cancellationToken) =>
-        PostAsync("api/relay/telegram/react", new ReactRequest(settings.Channel, chatId, messageId, emoji), Json.ReactRequest, Json.ReplyResponse, "react", cancellationToken);
+    public Task<ReplyResponse> ReactAsync(string chatId, string messageId, string emoji, CancellationToken cancellationToken) =>
+        PostAsync(ChatPath(ChatReference.TransportOf(chatId), "react"), new ReactRequest(settings.Channel, chatId, messageId, emoji), Json.ReactRequest, Json.ReplyResponse, "react", cancellationToken);
 
-    public Task<ReceiptResponse> ReceiptAsync(string chatId, long messageId, CancellationToken cancellationToken) =>
-        PostAsync("api/relay/telegram/receipt", new ReceiptRequest(settings.Channel, chatId, messageId), Json.ReceiptRequest, Json.ReceiptResponse, "receipt", cancellationToken);
+    public Task<ReceiptResponse> ReceiptAsync(string chatId, string messageId, CancellationToken cancellationToken) =>
+        PostAsync(ChatPath(ChatReference.TransportOf(chatId), "receipt"), new ReceiptRequest(settings.Channel, chatId, messageId), Json.ReceiptRequest, Json.ReceiptResponse, "receipt", cancellationToken);
 
-    public Task<ReplyResponse> EditAsync(string chatId, long messageId, string text, CancellationToken cancellationToken) =>
-        PostAsync("api/relay/telegram/edit", new EditRequest(settings.Channel, chatId, messageId, text), Json.EditRequest, Json.ReplyResponse, "edit", cancellationToken);
+    public Task<ReplyResponse> EditAsync(string chatId, string messageId, string text, CancellationToken cancellationToken) =>
+        PostAsync(ChatPath(ChatReference.TransportOf(chatId), "edit"), new EditRequest(settings.Channel, chatId, messageId, text), Json.EditRequest, Json.ReplyResponse, "edit", cancellationToken);
+
+    private static string ChatPath(string transport, string action) => $"api/relay/{Uri.EscapeDataString(transport)}/{action}";
 
     public Task RequestPermissionAsync(string requestId, string toolName, string description, string inputPreview, CancellationToken cancellationToken) =>
         PostAsync(

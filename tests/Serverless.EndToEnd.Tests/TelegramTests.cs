@@ -317,7 +317,7 @@ public sealed partial class TelegramTests : IAsyncLifetime
 
         // The update is handled before its webhook call returns: had the stranger's answer counted, the
         // request would have an outcome now.
-        var request = await _app.Services.GetRequiredService<Serverless.Functions.Telegram.Access.ITelegramAccessStore>().GetPermissionRequestAsync("abcde", default);
+        var request = await _app.Services.GetRequiredService<Serverless.Functions.Chat.Permissions.IPermissionStore>().GetAsync("abcde", default);
         Assert.Null(request!.Outcome);
         Assert.Empty(relay.PermissionAnswers);
         Assert.Contains("not allowed", (string)_telegram.Sent("answerCallbackQuery")[^1]["text"]!, StringComparison.Ordinal);

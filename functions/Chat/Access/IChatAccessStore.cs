@@ -15,8 +15,17 @@ public interface IChatAccessStore
     /// <summary>Allows the user on one more channel, reached from their private chat.</summary>
     Task AllowAsync(string userId, string chat, string channel, CancellationToken cancellationToken);
 
-    /// <summary>The private chats of the users allowed on this channel.</summary>
+    /// <summary>
+    /// The private chats of the users allowed on this channel: the one each last wrote from, else the one they
+    /// paired from, else (a configured user who never wrote) their user id, which is a chat only on Telegram.
+    /// </summary>
     Task<IReadOnlyList<string>> AllowedChatsAsync(string channel, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Remembers the private chat an allowed user writes from: on Slack and Discord a direct conversation has
+    /// an id of its own, known only once the user has written there.
+    /// </summary>
+    Task RememberChatAsync(string userId, string chat, CancellationToken cancellationToken);
 
     Task<PendingPairing?> FindPendingForUserAsync(string userId, CancellationToken cancellationToken);
 

@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Functions.Inbox;
-using Serverless.Functions.Telegram.Access;
+using Serverless.Functions.Chat.Access;
 using Serverless.Testing;
 
 namespace Serverless.Tests.Functions.Questions;
@@ -63,7 +63,9 @@ public sealed class QuestionRouteTests(QuestionRouteTests.QuestionsApp fixture) 
         }
     }
 
-    private ITelegramAccessStore Access => fixture.App.Services.GetRequiredService<ITelegramAccessStore>();
+    private IChatAccessStore Access => fixture.App.Services.GetRequiredKeyedService<IChatAccessStore>("telegram");
+
+    private static string Id(long telegramId) => telegramId.ToString(CultureInfo.InvariantCulture);
 
     private EmbeddedEventInbox Inbox => fixture.App.Services.GetRequiredService<EmbeddedEventInbox>();
 
@@ -71,7 +73,7 @@ public sealed class QuestionRouteTests(QuestionRouteTests.QuestionsApp fixture) 
     private async Task<long> PairedAsync(string channel = "default")
     {
         var user = Interlocked.Increment(ref _nextUser);
-        await Access.AllowAsync(user, user, channel, default);
+        await Access.AllowAsync(Id(user), Id(user), channel, default);
         return user;
     }
 
@@ -235,8 +237,8 @@ public sealed class QuestionRouteTests(QuestionRouteTests.QuestionsApp fixture) 
     public async Task A_busy_chat_does_not_reveal_another_channels_question()
     {
         var shared = Interlocked.Increment(ref _nextUser);
-        await Access.AllowAsync(shared, shared, "team-a", default);
-        await Access.AllowAsync(shared, shared, "team-b", default);
+        await Access.AllowAsync(Id(shared), Id(shared), "team-a", default);
+        await Access.AllowAsync(Id(shared), Id(shared), "team-b", default);
         var (_, theirs) = await AskAsync(shared, "Team B's secret release plan?", channel: "team-b");
 
         var (busy, problem) = await AskAsync(shared, "Team A asks", channel: "team-a", token: TeamAToken);

@@ -63,7 +63,7 @@ public sealed class QuestionRulesTests
         var expired = plain.Closed(new QuestionClosing(QuestionState.Expired, DateTimeOffset.UnixEpoch));
         Assert.EndsWith("\n\n⌛ No answer within 10 minutes; Claude was told so.", TelegramQuestionText.Closed(expired), StringComparison.Ordinal);
         Assert.DoesNotContain("Tap an answer", TelegramQuestionText.Closed(expired), StringComparison.Ordinal);
-        Assert.Equal("ask:0193a0b1c2d3e4f5a6b7c8d9e0f1a2b3:1", TelegramQuestionText.CallbackData(plain.Id, 1));
+        Assert.Equal("ask:0193a0b1c2d3e4f5a6b7c8d9e0f1a2b3:1", QuestionButtons.Data(plain.Id, 1));
     }
 
     private static QuestionRecord Question(QuestionFormat format, string text) => new()

@@ -5,7 +5,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Functions.Inbox;
-using Serverless.Functions.Telegram.Access;
+using Serverless.Functions.Chat.Access;
+using Serverless.Functions.Chat.Permissions;
 using Serverless.Testing;
 
 namespace Serverless.Tests.Functions.Security;
@@ -137,9 +138,9 @@ public sealed class ChannelBoundaryTests(ChannelBoundaryTests.TwoTeams teams) : 
     [Fact]
     public async Task A_person_paired_for_team_a_gets_no_permission_request_of_team_b_and_cannot_answer_one()
     {
-        var store = teams.Running.Services.GetRequiredService<ITelegramAccessStore>();
-        await store.AllowAsync(7001, 7001, "team-a", default);
-        await store.AllowAsync(7002, 7002, "team-b", default);
+        var store = teams.Running.Services.GetRequiredKeyedService<IChatAccessStore>("telegram");
+        await store.AllowAsync("7001", "7001", "team-a", default);
+        await store.AllowAsync("7002", "7002", "team-b", default);
         var teamAEvents = teams.Running.Services.GetRequiredService<EmbeddedEventInbox>().Count("team-a");
 
         using var asked = await CallAsync(HttpMethod.Post, "/api/relay/permission", TokenB, new { channel = "team-b", request_id = "qwxyz", tool_name = "Bash", description = "rm -rf build", input_preview = "rm -rf build" });
@@ -161,23 +162,23 @@ public sealed class ChannelBoundaryTests(ChannelBoundaryTests.TwoTeams teams) : 
 
         var callbackAnswer = teams.Telegram.Sent("answerCallbackQuery").Last(m => (string?)m["callback_query_id"] == "cb1");
         Assert.Equal("There is no permission request qwxyz.", (string?)callbackAnswer["text"]);
-        Assert.Null((await store.GetPermissionRequestAsync("qwxyz", default))!.Outcome);
+        Assert.Null((await teams.Running.Services.GetRequiredService<IPermissionStore>().GetAsync("qwxyz", default))!.Outcome);
         Assert.Equal(teamAEvents, teams.Running.Services.GetRequiredService<EmbeddedEventInbox>().Count("team-a"));
     }
 
     [Fact]
     public async Task A_relay_of_team_b_cannot_take_over_team_as_permission_request_by_its_id()
     {
-        var store = teams.Running.Services.GetRequiredService<ITelegramAccessStore>();
-        await store.AllowAsync(7101, 7101, "team-a", default);
-        await store.AllowAsync(7102, 7102, "team-a", default);
+        var store = teams.Running.Services.GetRequiredKeyedService<IChatAccessStore>("telegram");
+        await store.AllowAsync("7101", "7101", "team-a", default);
+        await store.AllowAsync("7102", "7102", "team-a", default);
         using var asked = await CallAsync(HttpMethod.Post, "/api/relay/permission", TokenA, new { channel = "team-a", request_id = "hjkmn", tool_name = "Bash" });
         Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
 
         using var hijack = await CallAsync(HttpMethod.Post, "/api/relay/permission", TokenB, new { channel = "team-b", request_id = "hjkmn", tool_name = "Bash" });
 
         Assert.Equal(HttpStatusCode.Conflict, hijack.StatusCode);
-        var request = await store.GetPermissionRequestAsync("hjkmn", default);
+        var request = await teams.Running.Services.GetRequiredService<IPermissionStore>().GetAsync("hjkmn", default);
         Assert.Equal(("team-a", (string?)null), (request!.Channel, request.Outcome));
         // Both of team-a's people got the request (one keyboard, sent to two chats).
         Assert.Equal(2, teams.Telegram.Sent().Count(m => ((string?)m["text"])?.Contains("hjkmn", StringComparison.Ordinal) == true && (long)m["chat_id"]! is 7101 or 7102));
@@ -186,9 +187,9 @@ public sealed class ChannelBoundaryTests(ChannelBoundaryTests.TwoTeams teams) : 
     [Fact]
     public async Task A_person_paired_for_team_a_cannot_switch_their_chat_to_team_b()
     {
-        var store = teams.Running.Services.GetRequiredService<ITelegramAccessStore>();
+        var store = teams.Running.Services.GetRequiredKeyedService<IChatAccessStore>("telegram");
         var inbox = teams.Running.Services.GetRequiredService<EmbeddedEventInbox>();
-        await store.AllowAsync(7003, 7003, "team-a", default);
+        await store.AllowAsync("7003", "7003", "team-a", default);
         var before = (A: inbox.Count("team-a"), B: inbox.Count("team-b"));
 
         Assert.Equal(HttpStatusCode.OK, (await teams.TelegramMessageAsync(7003, "/channel team-b")).StatusCode);

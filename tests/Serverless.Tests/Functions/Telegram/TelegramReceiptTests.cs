@@ -13,7 +13,7 @@ public class TelegramReceiptTests
     private const long Owner = 111;
     private const long Group = -100123;
 
-    private static async Task<(HttpStatusCode Status, JsonObject Body, IReadOnlyList<JsonObject> Reactions)> ReceiptAsync(string? policy, long chat, long messageId = 9)
+    private static async Task<(HttpStatusCode Status, JsonObject Body, IReadOnlyList<JsonObject> Reactions)> ReceiptAsync(string? policy, long chat, long? messageId = 9)
     {
         await using var telegram = await FakeTelegramBotApi.StartAsync("42:receipts");
         var settings = new Dictionary<string, string?>
@@ -69,7 +69,7 @@ public class TelegramReceiptTests
     [Fact]
     public async Task A_receipt_without_a_message_id_is_400_and_reacts_nowhere()
     {
-        var (status, body, reactions) = await ReceiptAsync(null, Owner, messageId: 0);
+        var (status, body, reactions) = await ReceiptAsync(null, Owner, messageId: null);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("message_id", (string?)body["detail"], StringComparison.Ordinal);

@@ -1,10 +1,10 @@
 using System.Text.Json.Serialization;
 
-namespace Serverless.Functions.Telegram;
+namespace Serverless.Functions.Chat;
 
-/// <summary>Which chats get a reaction on a message once it has been shown in the session (<c>Telegram:Receipts</c>).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<TelegramReceipts>))]
-public enum TelegramReceipts
+/// <summary>Which chats get a reaction on a message once it has been shown in the session (<c>Telegram:Receipts</c>, <c>Slack:Receipts</c>, ...).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ChatReceipts>))]
+public enum ChatReceipts
 {
     /// <summary>No receipts.</summary>
     Off,

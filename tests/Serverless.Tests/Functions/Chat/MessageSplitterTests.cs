@@ -1,6 +1,6 @@
-using Serverless.Functions.Telegram;
+using Serverless.Functions.Chat;
 
-namespace Serverless.Tests.Functions.Telegram;
+namespace Serverless.Tests.Functions.Chat;
 
 public class MessageSplitterTests
 {

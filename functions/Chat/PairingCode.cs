@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Serverless.Functions.Telegram;
+namespace Serverless.Functions.Chat;
 
 /// <summary>Six characters from an alphabet without look-alikes (no 0/O, 1/I/L), easy to type from a phone.</summary>
 public static class PairingCode

@@ -1,6 +1,6 @@
-namespace Serverless.Functions.Telegram;
+namespace Serverless.Functions.Chat;
 
-/// <summary>Splits text into Telegram messages (at most 4,096 characters), at paragraph, then line, then word boundaries.</summary>
+/// <summary>Splits text into chat messages (Telegram: at most 4,096 characters), at paragraph, then line, then word boundaries.</summary>
 public static class MessageSplitter
 {
     public const int MaxLength = 4096;

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Serverless.Functions.Chat.Access;
+using Serverless.Functions.Chat.Permissions;
+using Serverless.Functions.Hosting;
+using Serverless.Functions.Inbox;
+
+namespace Serverless.Functions.Chat;
+
+public static class ChatServices
+{
+    /// <summary>What every chat transport shares: the registry, the conversation flow, permission requests.</summary>
+    public static IServiceCollection AddChat(this IServiceCollection services, DeploymentMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(mode);
+        services.TryAddSingleton<ChatTransports>();
+        services.TryAddTransient<ChatConversation>();
+        services.TryAddTransient<PermissionDesk>();
+        if (mode.EmbeddedInbox)
+        {
+            services.TryAddSingleton<IPermissionStore, EmbeddedPermissionStore>();
+        }
+        else
+        {
+            services.TryAddSingleton<IPermissionStore>(sp => new TablePermissionStore(
+                sp.GetRequiredService<StorageServiceClients>().Tables.GetTableClient("permissions")));
+        }
+
+        return services;
+    }
+
+    /// <summary>
+    /// One chat transport: itself (as <typeparamref name="TTransport"/> and as <see cref="IChatTransport"/>) and
+    /// its access store, a keyed service named after it: in memory on the local default, else an Azure Table
+    /// of the same name.
+    /// </summary>
+    public static IServiceCollection AddChatTransport<TTransport>(this IServiceCollection services, string name, DeploymentMode mode)
+        where TTransport : class, IChatTransport
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(mode);
+        services.AddChat(mode);
+        services.AddSingleton<TTransport>();
+        services.AddSingleton<IChatTransport>(sp => sp.GetRequiredService<TTransport>());
+        if (mode.EmbeddedInbox)
+        {
+            services.AddKeyedSingleton<IChatAccessStore>(name, (sp, _) => new EmbeddedChatAccessStore(sp.GetRequiredService<TTransport>().ConfiguredUsers));
+        }
+        else
+        {
+            services.AddKeyedSingleton<IChatAccessStore>(name, (sp, _) =>
+            {
+                var transport = sp.GetRequiredService<TTransport>();
+                return new TableChatAccessStore(
+                    sp.GetRequiredService<StorageServiceClients>().Tables.GetTableClient(name),
+                    transport.ConfiguredUsers,
+                    transport.DefaultChannel);
+            });
+        }
+
+        return services;
+    }
+}
