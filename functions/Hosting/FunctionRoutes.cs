@@ -4,6 +4,7 @@ using Serverless.Functions.History;
 using Serverless.Functions.Hooks;
 using Serverless.Functions.Questions;
 using Serverless.Functions.Relay;
+using Serverless.Functions.Slack;
 using Serverless.Functions.Telegram;
 
 namespace Serverless.Functions.Hosting;
@@ -25,6 +26,7 @@ public static class FunctionRoutes
         api.MapRelay();
         api.MapHistory();
         api.MapTelegram();
+        api.MapSlack();
         api.MapChatRelay();
         api.MapQuestions();
         return endpoints;

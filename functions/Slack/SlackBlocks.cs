@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Serverless.Functions.Chat;
-using Serverless.Functions.Telegram;
 
 namespace Serverless.Functions.Slack;
 

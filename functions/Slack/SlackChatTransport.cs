@@ -48,8 +48,8 @@ public sealed class SlackChatTransport(IOptions<SlackOptions> options, SlackWebA
     public bool WantsReceipt(string chatReference) =>
         SlackChatReference.TryParse(chatReference, out var parsed) && options.Value.Receipts switch
         {
-            SlackReceipts.AllChats => true,
-            SlackReceipts.PrivateChats => SlackIds.IsDirectMessage(parsed.Channel),
+            ChatReceipts.AllChats => true,
+            ChatReceipts.PrivateChats => SlackIds.IsDirectMessage(parsed.Channel),
             _ => false,
         };
 

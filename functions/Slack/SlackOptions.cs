@@ -35,7 +35,7 @@ public sealed class SlackOptions
     public Dictionary<string, string> NotificationChats { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Which conversations see that the session has their message: a reaction once it was shown.</summary>
-    public SlackReceipts Receipts { get; set; } = SlackReceipts.PrivateChats;
+    public ChatReceipts Receipts { get; set; } = ChatReceipts.PrivateChats;
 
     /// <summary>The receipt reaction's name, as Slack spells it (<c>eyes</c>, not 👀).</summary>
     public string ReceiptEmoji { get; set; } = "eyes";

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Chat;
 
 namespace Serverless.Functions.Slack;
 
@@ -34,7 +35,7 @@ public sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
             failures.Add("Slack:Receipts must be Off, PrivateChats or AllChats.");
         }
 
-        if (options.Receipts != SlackReceipts.Off && SlackEmoji.ToName(options.ReceiptEmoji) is null)
+        if (options.Receipts != ChatReceipts.Off && SlackEmoji.ToName(options.ReceiptEmoji) is null)
         {
             failures.Add("Slack:ReceiptEmoji must be a Slack reaction name such as eyes (or set Slack:Receipts to Off).");
         }

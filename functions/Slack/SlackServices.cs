@@ -6,7 +6,7 @@ namespace Serverless.Functions.Slack;
 
 public static class SlackServices
 {
-    /// <summary>The Slack app: its options, the Web API client, the transport and the queue of replies to Slack's own requests.</summary>
+    /// <summary>The Slack app: its options, the Web API client, the chat transport and the queue of replies to Slack's own requests.</summary>
     public static IServiceCollection AddSlack(this IServiceCollection services, DeploymentMode mode)
     {
         ArgumentNullException.ThrowIfNull(mode);
@@ -16,8 +16,7 @@ public static class SlackServices
         services.AddSingleton<SlackBotUser>();
         services.AddSingleton<SlackOutbox>();
         services.AddHostedService(sp => sp.GetRequiredService<SlackOutbox>());
-        services.AddTransient<SlackChatTransport>();
-        services.AddTransient<IChatTransport>(sp => sp.GetRequiredService<SlackChatTransport>());
+        services.AddChatTransport<SlackChatTransport>(SlackChatTransport.TransportName, mode);
         return services;
     }
 }

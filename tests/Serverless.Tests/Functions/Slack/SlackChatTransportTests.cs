@@ -257,7 +257,7 @@ public sealed class SlackChatTransportTests : IAsyncLifetime
     [InlineData("Off", "slack:D0DM0001", false)]
     public void Receipts_go_where_the_setting_says(string receipts, string reference, bool wanted)
     {
-        var options = Options(o => o.Receipts = Enum.Parse<SlackReceipts>(receipts));
+        var options = Options(o => o.Receipts = Enum.Parse<ChatReceipts>(receipts));
 
         Assert.Equal(wanted, Transport(options: options).Transport.WantsReceipt(reference));
     }
