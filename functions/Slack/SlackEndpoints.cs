@@ -19,17 +19,56 @@ public static partial class SlackEndpoints
     // Slack's event and interaction payloads are a few kilobytes; a message's text at most 40,000 characters.
     private const int MaxBodyBytes = 1024 * 1024;
 
+    private static readonly object SignedBodyKey = new();
+
     public static IEndpointRouteBuilder MapSlack(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/slack/events", EventsAsync).WithName("slack-events");
-        endpoints.MapPost("/slack/interactivity", InteractivityAsync).WithName("slack-interactivity");
+        var slack = endpoints.MapGroup("/slack").AddEndpointFilter(RequireSignatureAsync);
+        slack.MapPost("/events", EventsAsync).WithName("slack-events");
+        slack.MapPost("/interactivity", InteractivityAsync).WithName("slack-interactivity");
         return endpoints;
     }
 
+    /// <summary>
+    /// Every Slack route: 404 while Slack is off, 413 for a body over the limit, 401 unless Slack signed the raw
+    /// body within five minutes; the checked body is kept for the route (<see cref="SignedBody"/>).
+    /// </summary>
+    private static async ValueTask<object?> RequireSignatureAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var options = http.RequestServices.GetRequiredService<IOptions<SlackOptions>>().Value;
+        if (!options.Enabled)
+        {
+            return TypedResults.Problem("Slack is not configured (Slack:SigningSecret and Slack:BotToken).", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        var body = await BoundedBody.ReadAsync(http.Request, MaxBodyBytes, http.RequestAborted);
+        if (body is null)
+        {
+            return TypedResults.Problem("The request is too large.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var check = SlackSignature.Check(
+            http.Request.Headers[SlackSignature.SignatureHeader].ToString(), http.Request.Headers[SlackSignature.TimestampHeader].ToString(),
+            body, options.SigningSecret!, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+        if (check != SlackSignatureCheck.Valid)
+        {
+            LogBadSignature(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SlackEndpoints)), check);
+            return TypedResults.Problem(
+                check == SlackSignatureCheck.Stale
+                    ? "The request's X-Slack-Request-Timestamp is more than five minutes from now."
+                    : "The request's X-Slack-Signature is missing or does not match Slack:SigningSecret.",
+                statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        http.Items[SignedBodyKey] = body;
+        return await next(context);
+    }
+
+    private static byte[] SignedBody(HttpRequest request) => (byte[])request.HttpContext.Items[SignedBodyKey]!;
+
     private static async Task<Results<Ok<IgnoredBody>, ContentHttpResult, ProblemHttpResult>> EventsAsync(
         HttpRequest request,
-        IOptions<SlackOptions> options,
-        TimeProvider timeProvider,
         IDeliveryLog deliveries,
         SlackBotUser botUser,
         SlackChatTransport transport,
@@ -38,13 +77,7 @@ public static partial class SlackEndpoints
         CancellationToken cancellationToken)
     {
         var logger = loggerFactory.CreateLogger(typeof(SlackEndpoints));
-        var (body, refusal) = await ReadSignedAsync(request, options.Value, timeProvider, logger, cancellationToken);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        if (Sources.Json.Parse(body) is not JsonObject envelope)
+        if (Sources.Json.Parse(SignedBody(request)) is not JsonObject envelope)
         {
             return TypedResults.Problem("The body is not a Slack event.", statusCode: StatusCodes.Status400BadRequest);
         }
@@ -88,7 +121,6 @@ public static partial class SlackEndpoints
     private static async Task<Results<Ok, ProblemHttpResult>> InteractivityAsync(
         HttpRequest request,
         IOptions<SlackOptions> options,
-        TimeProvider timeProvider,
         SlackChatTransport transport,
         ChatConversation conversation,
         SlackWebApi api,
@@ -96,15 +128,8 @@ public static partial class SlackEndpoints
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
-        var logger = loggerFactory.CreateLogger(typeof(SlackEndpoints));
-        var (body, refusal) = await ReadSignedAsync(request, options.Value, timeProvider, logger, cancellationToken);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
         // The body is application/x-www-form-urlencoded with one field, payload, holding the JSON.
-        var form = QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body));
+        var form = QueryHelpers.ParseQuery(Encoding.UTF8.GetString(SignedBody(request)));
         if (!form.TryGetValue("payload", out var payloadText) || Sources.Json.Parse(Encoding.UTF8.GetBytes(payloadText.ToString())) is not JsonObject payload)
         {
             return TypedResults.Problem("The body has no Slack interaction payload.", statusCode: StatusCodes.Status400BadRequest);
@@ -124,41 +149,10 @@ public static partial class SlackEndpoints
         }
         else
         {
-            LogNoResponseUrl(logger);
+            LogNoResponseUrl(loggerFactory.CreateLogger(typeof(SlackEndpoints)));
         }
 
         return TypedResults.Ok();
-    }
-
-    /// <summary>The body of a request Slack signed, or the answer to give instead (404 when Slack is off, 413, 401).</summary>
-    private static async Task<(byte[] Body, ProblemHttpResult? Refusal)> ReadSignedAsync(
-        HttpRequest request, SlackOptions options, TimeProvider timeProvider, ILogger logger, CancellationToken cancellationToken)
-    {
-        if (!options.Enabled)
-        {
-            return ([], TypedResults.Problem("Slack is not configured (Slack:SigningSecret and Slack:BotToken).", statusCode: StatusCodes.Status404NotFound));
-        }
-
-        var body = await BoundedBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
-        if (body is null)
-        {
-            return ([], TypedResults.Problem("The request is too large.", statusCode: StatusCodes.Status413PayloadTooLarge));
-        }
-
-        var check = SlackSignature.Check(
-            request.Headers[SlackSignature.SignatureHeader].ToString(), request.Headers[SlackSignature.TimestampHeader].ToString(),
-            body, options.SigningSecret!, timeProvider.GetUtcNow());
-        if (check != SlackSignatureCheck.Valid)
-        {
-            LogBadSignature(logger, check);
-            return ([], TypedResults.Problem(
-                check == SlackSignatureCheck.Stale
-                    ? "The request's X-Slack-Request-Timestamp is more than five minutes from now."
-                    : "The request's X-Slack-Signature is missing or does not match Slack:SigningSecret.",
-                statusCode: StatusCodes.Status401Unauthorized));
-        }
-
-        return (body, null);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a Slack request: signature {Check}")]

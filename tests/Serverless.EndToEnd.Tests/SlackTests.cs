@@ -29,16 +29,7 @@ public sealed partial class SlackTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _slack = await FakeSlackApi.StartAsync(BotToken);
-        _app = await RunningFunctionsApp.StartAsync(new Dictionary<string, string?>
-        {
-            ["Slack:SigningSecret"] = Secret,
-            ["Slack:BotToken"] = BotToken,
-            ["Slack:ApiBaseUrl"] = _slack.ApiBaseUrl.ToString(),
-            ["Slack:AllowedUsers:0"] = Owner,
-            ["Slack:AllowedChannels:0"] = "C0TEAM01",
-            ["Relay:Tokens:0:Secret"] = RelayToken,
-            ["Relay:Tokens:0:Channels"] = "default",
-        });
+        _app = await RunningFunctionsApp.StartAsync(_slack.AppSettings(Secret, RelayToken, Owner));
         _http = _app.CreateClient();
     }
 

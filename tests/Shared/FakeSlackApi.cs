@@ -67,6 +67,22 @@ public sealed class FakeSlackApi : IAsyncDisposable
         return fake;
     }
 
+    /// <summary>
+    /// The function app's settings for a Slack app that talks to this fake: <paramref name="owner"/> allowed
+    /// everywhere, channel <c>C0TEAM01</c> allowed, and a relay token for channel <c>default</c>.
+    /// </summary>
+    public Dictionary<string, string?> AppSettings(string signingSecret, string relayToken, string owner) => new()
+    {
+        ["Slack:SigningSecret"] = signingSecret,
+        ["Slack:BotToken"] = _token,
+        ["Slack:ApiBaseUrl"] = ApiBaseUrl.ToString(),
+        ["Slack:AllowedUsers:0"] = owner,
+        ["Slack:AllowedChannels:0"] = "C0TEAM01",
+        // With a chat bot configured the public development relay token is refused, even locally.
+        ["Relay:Tokens:0:Secret"] = relayToken,
+        ["Relay:Tokens:0:Channels"] = "default",
+    };
+
     /// <summary>The next <paramref name="count"/> calls of <paramref name="method"/> get 429 with <c>Retry-After: seconds</c>.</summary>
     public void RateLimit(string method, int count = 1, int seconds = 1) => _rateLimits[method] = (count, seconds);
 

@@ -20,16 +20,7 @@ public sealed class SlackRouteTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _slack = await FakeSlackApi.StartAsync(Token);
-        _app = await RunningFunctionsApp.StartAsync(new Dictionary<string, string?>
-        {
-            ["Slack:SigningSecret"] = Secret,
-            ["Slack:BotToken"] = Token,
-            ["Slack:ApiBaseUrl"] = _slack.ApiBaseUrl.ToString(),
-            ["Slack:AllowedUsers:0"] = Owner,
-            ["Slack:AllowedChannels:0"] = "C0TEAM01",
-            ["Relay:Tokens:0:Secret"] = "slack-route-tests-relay-token",
-            ["Relay:Tokens:0:Channels"] = "default",
-        });
+        _app = await RunningFunctionsApp.StartAsync(_slack.AppSettings(Secret, "slack-route-tests-relay-token", Owner));
         _http = _app.CreateClient();
     }
 
