@@ -151,7 +151,7 @@ public sealed partial class ChatConversation(
     private async Task<string?> AnswerQuestionAsync(IChatTransport transport, ChatInboundMessage message, bool requireReply, CancellationToken cancellationToken)
     {
         var text = message.Text.Trim();
-        if (text.Length == 0 || text.StartsWith('/') || questions.TransportName != transport.Name
+        if (text.Length == 0 || text.StartsWith('/')
             || await questions.WaitingInChatAsync(message.ChatReference, cancellationToken) is not { } waiting)
         {
             return null;

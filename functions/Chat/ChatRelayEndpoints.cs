@@ -32,46 +32,34 @@ public static class ChatRelayEndpoints
     private static async Task<Results<Ok<ReplyResponse>, ProblemHttpResult>> ReplyAsync(
         string transport, ReplyRequest body, ChatTransports transports, CancellationToken cancellationToken)
     {
-        var (chatTransport, problem) = Check(transports, transport, body.Channel);
-        if (chatTransport is null)
+        var formatKnown = ChatTextFormats.TryParse(body.Format, out var format);
+        var (target, problem) = await TargetAsync(transports, transport, body, body.ChatId, _ =>
+            string.IsNullOrEmpty(body.Text) ? "text is empty."
+            : !formatKnown ? "format must be text (the default), markdown or markdownv2."
+            : null, cancellationToken);
+        if (target is null)
         {
             return problem!;
         }
 
-        if (string.IsNullOrEmpty(body.Text))
-        {
-            return TypedResults.Problem("text is empty.", statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        if (!ChatTextFormats.TryParse(body.Format, out var format))
-        {
-            return TypedResults.Problem("format must be text (the default), markdown or markdownv2.", statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        var chat = await ResolveChatAsync(chatTransport, transports, body.ChatId, body.Channel!, cancellationToken);
-        if (chat.Error is not null)
-        {
-            return chat.Error;
-        }
-
         var sent = new List<string>();
-        var parts = MessageSplitter.Split(body.Text, chatTransport.MaxMessageLength);
+        var parts = MessageSplitter.Split(body.Text!, target.Transport.MaxMessageLength);
         var formattingDropped = false;
         try
         {
             for (var i = 0; i < parts.Count; i++)
             {
-                var message = new ChatOutgoingMessage(chat.Reference, parts[i]) { Format = format, ReplyTo = i == 0 ? body.ReplyTo : null };
+                var message = new ChatOutgoingMessage(target.Reference, parts[i]) { Format = format, ReplyTo = i == 0 ? body.ReplyTo : null };
                 ChatMessageRef result;
                 try
                 {
-                    result = await chatTransport.SendAsync(message, cancellationToken);
+                    result = await target.Transport.SendAsync(message, cancellationToken);
                 }
                 catch (ChatApiException ex) when (format != ChatTextFormat.Plain && ex.IsFormatError)
                 {
                     // A service refuses markdown with an unescaped reserved character ("CI is green again." in
                     // Telegram's MarkdownV2): the words matter more than the formatting, so they go as plain text.
-                    result = await chatTransport.SendAsync(message with { Format = ChatTextFormat.Plain }, cancellationToken);
+                    result = await target.Transport.SendAsync(message with { Format = ChatTextFormat.Plain }, cancellationToken);
                     formattingDropped = true;
                 }
 
@@ -83,39 +71,21 @@ public static class ChatRelayEndpoints
             return BadGateway($"{ex.Message} ({sent.Count} of {parts.Count} part(s) sent)");
         }
 
-        return TypedResults.Ok(new ReplyResponse(chat.Reference, sent) { FormattingDropped = formattingDropped ? true : null });
+        return TypedResults.Ok(new ReplyResponse(target.Reference, sent) { FormattingDropped = formattingDropped ? true : null });
     }
 
     private static async Task<Results<Ok<ReplyResponse>, ProblemHttpResult>> ReactAsync(
         string transport, ReactRequest body, ChatTransports transports, CancellationToken cancellationToken)
     {
-        var (chatTransport, problem) = Check(transports, transport, body.Channel);
-        if (chatTransport is null)
-        {
-            return problem!;
-        }
-
-        if (string.IsNullOrEmpty(body.Emoji) || string.IsNullOrEmpty(body.MessageId))
-        {
-            return TypedResults.Problem("message_id and emoji are required.", statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        var chat = await ResolveChatAsync(chatTransport, transports, body.ChatId, body.Channel!, cancellationToken);
-        if (chat.Error is not null)
-        {
-            return chat.Error;
-        }
-
-        try
-        {
-            await chatTransport.ReactAsync(chat.Reference, body.MessageId, body.Emoji, cancellationToken);
-        }
-        catch (ChatApiException ex)
-        {
-            return BadGateway(ex.Message);
-        }
-
-        return TypedResults.Ok(new ReplyResponse(chat.Reference, [body.MessageId]));
+        var (target, problem) = await TargetAsync(transports, transport, body, body.ChatId, _ =>
+            string.IsNullOrEmpty(body.Emoji) || string.IsNullOrEmpty(body.MessageId) ? "message_id and emoji are required." : null, cancellationToken);
+        return target is null
+            ? problem!
+            : await CallAsync(async () =>
+            {
+                await target.Transport.ReactAsync(target.Reference, body.MessageId!, body.Emoji!, cancellationToken);
+                return new ReplyResponse(target.Reference, [body.MessageId!]);
+            });
     }
 
     /// <summary>
@@ -125,70 +95,72 @@ public static class ChatRelayEndpoints
     private static async Task<Results<Ok<ReceiptResponse>, ProblemHttpResult>> ReceiptAsync(
         string transport, ReceiptRequest body, ChatTransports transports, CancellationToken cancellationToken)
     {
-        var (chatTransport, problem) = Check(transports, transport, body.Channel);
-        if (chatTransport is null)
+        var (target, problem) = await TargetAsync(transports, transport, body, body.ChatId, _ =>
+            string.IsNullOrEmpty(body.MessageId) || string.IsNullOrEmpty(body.ChatId) ? "chat_id and message_id are required." : null, cancellationToken);
+        if (target is null)
         {
             return problem!;
         }
 
-        if (string.IsNullOrEmpty(body.MessageId) || string.IsNullOrEmpty(body.ChatId))
-        {
-            return TypedResults.Problem("chat_id and message_id are required.", statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        var chat = await ResolveChatAsync(chatTransport, transports, body.ChatId, body.Channel!, cancellationToken);
-        if (chat.Error is not null)
-        {
-            return chat.Error;
-        }
-
-        if (!chatTransport.WantsReceipt(chat.Reference))
-        {
-            return TypedResults.Ok(new ReceiptResponse(false, $"{chatTransport.DisplayName} receipts are off for this chat ({chatTransport.DisplayName}:Receipts)"));
-        }
-
-        try
-        {
-            await chatTransport.ReactAsync(chat.Reference, body.MessageId, chatTransport.ReceiptEmoji, cancellationToken);
-        }
-        catch (ChatApiException ex)
-        {
-            return BadGateway(ex.Message);
-        }
-
-        return TypedResults.Ok(new ReceiptResponse(true));
+        var chat = target.Transport;
+        return !chat.WantsReceipt(target.Reference)
+            ? TypedResults.Ok(new ReceiptResponse(false, $"{chat.DisplayName} receipts are off for this chat ({chat.DisplayName}:Receipts)"))
+            : await CallAsync(async () =>
+            {
+                await chat.ReactAsync(target.Reference, body.MessageId!, chat.ReceiptEmoji, cancellationToken);
+                return new ReceiptResponse(true);
+            });
     }
 
     private static async Task<Results<Ok<ReplyResponse>, ProblemHttpResult>> EditAsync(
         string transport, EditRequest body, ChatTransports transports, CancellationToken cancellationToken)
     {
+        var (target, problem) = await TargetAsync(transports, transport, body, body.ChatId, chat =>
+            string.IsNullOrEmpty(body.Text) || body.Text.Length > chat.MaxMessageLength || string.IsNullOrEmpty(body.MessageId)
+                ? $"message_id and a text of 1 to {chat.MaxMessageLength} characters are required."
+                : null, cancellationToken);
+        return target is null
+            ? problem!
+            : await CallAsync(async () =>
+            {
+                await target.Transport.EditAsync(target.Reference, body.MessageId!, body.Text!, ChatTextFormat.Plain, cancellationToken);
+                return new ReplyResponse(target.Reference, [body.MessageId!]);
+            });
+    }
+
+    /// <summary>A chat the relay may write to, through the transport that carries it.</summary>
+    private sealed record ChatTarget(IChatTransport Transport, string Reference);
+
+    /// <summary>The transport the route names, then the request's own rule, then the outbound gate for its chat.</summary>
+    private static async Task<(ChatTarget? Target, ProblemHttpResult? Problem)> TargetAsync(
+        ChatTransports transports, string transport, IChannelScoped body, string? chatId, Func<IChatTransport, string?> invalid, CancellationToken cancellationToken)
+    {
         var (chatTransport, problem) = Check(transports, transport, body.Channel);
         if (chatTransport is null)
         {
-            return problem!;
+            return (null, problem);
         }
 
-        if (string.IsNullOrEmpty(body.Text) || body.Text.Length > chatTransport.MaxMessageLength || string.IsNullOrEmpty(body.MessageId))
+        if (invalid(chatTransport) is { } message)
         {
-            return TypedResults.Problem($"message_id and a text of 1 to {chatTransport.MaxMessageLength} characters are required.", statusCode: StatusCodes.Status400BadRequest);
+            return (null, TypedResults.Problem(message, statusCode: StatusCodes.Status400BadRequest));
         }
 
-        var chat = await ResolveChatAsync(chatTransport, transports, body.ChatId, body.Channel!, cancellationToken);
-        if (chat.Error is not null)
-        {
-            return chat.Error;
-        }
+        var (reference, error) = await ResolveChatAsync(chatTransport, transports, chatId, body.Channel!, cancellationToken);
+        return error is null ? (new ChatTarget(chatTransport, reference), null) : (null, error);
+    }
 
+    /// <summary>A call to the chat service; its refusal is a 502 with the service's own words.</summary>
+    private static async Task<Results<Ok<T>, ProblemHttpResult>> CallAsync<T>(Func<Task<T>> call)
+    {
         try
         {
-            await chatTransport.EditAsync(chat.Reference, body.MessageId, body.Text, ChatTextFormat.Plain, cancellationToken);
+            return TypedResults.Ok(await call());
         }
         catch (ChatApiException ex)
         {
             return BadGateway(ex.Message);
         }
-
-        return TypedResults.Ok(new ReplyResponse(chat.Reference, [body.MessageId]));
     }
 
     private static async Task<Results<Ok<PermissionResponse>, ProblemHttpResult>> PermissionAsync(

@@ -3,6 +3,7 @@ using Serverless.Functions.Chat.Access;
 using Serverless.Functions.Chat.Permissions;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Inbox;
+using Serverless.Functions.Questions;
 
 namespace Serverless.Functions.Chat;
 
@@ -29,11 +30,12 @@ public static class ChatServices
     }
 
     /// <summary>
-    /// One chat transport: itself (as <typeparamref name="TTransport"/> and as <see cref="IChatTransport"/>) and
-    /// its access store, a keyed service named after it: in memory on the local default, else an Azure Table
-    /// of the same name.
+    /// One chat transport: itself (as <typeparamref name="TTransport"/> and as <see cref="IChatTransport"/>), its
+    /// access store, a keyed service named after it (in memory on the local default, else an Azure Table of the
+    /// same name), and its <c>ask_user</c> questions (<see cref="ChatQuestionTransport"/>; Telegram's markdown
+    /// needs the bot's own words escaped: <paramref name="markdownV2"/>).
     /// </summary>
-    public static IServiceCollection AddChatTransport<TTransport>(this IServiceCollection services, string name, DeploymentMode mode)
+    public static IServiceCollection AddChatTransport<TTransport>(this IServiceCollection services, string name, DeploymentMode mode, bool markdownV2 = false)
         where TTransport : class, IChatTransport
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -41,6 +43,9 @@ public static class ChatServices
         services.AddChat(mode);
         services.AddSingleton<TTransport>();
         services.AddSingleton<IChatTransport>(sp => sp.GetRequiredService<TTransport>());
+        services.AddTransient<IQuestionTransport>(sp => new ChatQuestionTransport(
+            sp.GetRequiredService<TTransport>(), sp.GetRequiredService<ChatTransports>(), sp.GetRequiredService<ILogger<ChatQuestionTransport>>(), markdownV2));
+
         if (mode.EmbeddedInbox)
         {
             services.AddKeyedSingleton<IChatAccessStore>(name, (sp, _) => new EmbeddedChatAccessStore(sp.GetRequiredService<TTransport>().ConfiguredUsers));

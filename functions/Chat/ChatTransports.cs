@@ -16,11 +16,14 @@ public sealed class ChatTransports(IEnumerable<IChatTransport> transports, IServ
         _all.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.Ordinal));
 
     /// <summary>The transport a chat reference belongs to: its prefix names it, and a bare reference is Telegram's.</summary>
-    public IChatTransport? ForReference(string chatReference)
+    public IChatTransport? ForReference(string chatReference) => Find(NameOf(chatReference));
+
+    /// <summary>The name of the transport a chat reference belongs to (<see cref="IChatTransport"/> describes the references).</summary>
+    public static string NameOf(string chatReference)
     {
         ArgumentNullException.ThrowIfNull(chatReference);
         var colon = chatReference.IndexOf(':', StringComparison.Ordinal);
-        return colon > 0 ? Find(chatReference[..colon]) : Find("telegram");
+        return colon > 0 && chatReference.AsSpan(0, colon).ContainsAnyExceptInRange('a', 'z') is false ? chatReference[..colon] : "telegram";
     }
 
     public IChatAccessStore AccessOf(IChatTransport transport)

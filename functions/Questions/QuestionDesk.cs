@@ -14,7 +14,7 @@ namespace Serverless.Functions.Questions;
 /// </summary>
 public sealed partial class QuestionDesk(
     IQuestionStore store,
-    IQuestionTransport transport,
+    IEnumerable<IQuestionTransport> transports,
     EventIngress ingress,
     TimeProvider timeProvider,
     ILogger<QuestionDesk> logger)
@@ -30,15 +30,15 @@ public sealed partial class QuestionDesk(
 
     private const int MaxAskAttempts = 5;
 
-    public bool Enabled => transport.Enabled;
+    private readonly IReadOnlyList<IQuestionTransport> _transports = [.. transports];
 
-    public string TransportName => transport.Name;
+    public bool Enabled => _transports.Any(t => t.Enabled);
 
     public async Task<AskResult> AskAsync(QuestionDraft draft, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        var chat = await transport.ResolveChatAsync(draft.Channel, draft.ChatId, cancellationToken);
-        if (chat.ChatId is not { } chatId)
+        var (transport, chat) = await ResolveChatAsync(draft.Channel, draft.ChatId, cancellationToken);
+        if (transport is null || chat.ChatId is not { } chatId)
         {
             return new AskResult(AskOutcome.ChatRefused, Detail: chat.Refusal, Forbidden: chat.Forbidden);
         }
@@ -117,6 +117,42 @@ public sealed partial class QuestionDesk(
         return new AskResult(AskOutcome.Asked, saved);
     }
 
+    /// <summary>
+    /// The transport and chat to ask in: the one the chat id names, or else the first transport with a
+    /// notification chat for the channel (Telegram first).
+    /// </summary>
+    private async Task<(IQuestionTransport? Transport, QuestionChat Chat)> ResolveChatAsync(string channel, string? chatId, CancellationToken cancellationToken)
+    {
+        if (chatId is { Length: > 0 })
+        {
+            var named = _transports.FirstOrDefault(t => t.Enabled && t.Name == Chat.ChatTransports.NameOf(chatId));
+            return named is null
+                ? (null, new QuestionChat(null, $"chat_id '{chatId}' names no configured chat service."))
+                : (named, await named.ResolveChatAsync(channel, chatId, cancellationToken));
+        }
+
+        QuestionChat? first = null;
+        foreach (var transport in _transports.Where(t => t.Enabled))
+        {
+            var chat = await transport.ResolveChatAsync(channel, null, cancellationToken);
+            if (chat.ChatId is not null)
+            {
+                return (transport, chat);
+            }
+
+            first ??= chat;
+        }
+
+        return (null, first ?? new QuestionChat(null, "No chat service is configured."));
+    }
+
+    private IQuestionTransport? TransportOf(QuestionRecord question) =>
+        _transports.FirstOrDefault(t => t.Enabled && t.Name == question.Transport);
+
+    /// <summary>Replaces the question's buttons by its outcome, on the transport that carries it.</summary>
+    private Task ShowOutcomeAsync(QuestionRecord question, CancellationToken cancellationToken) =>
+        TransportOf(question)?.ShowOutcomeAsync(question, cancellationToken) ?? Task.CompletedTask;
+
     /// <summary>The question, if it is this channel's; a question of another channel reads as unknown.</summary>
     public async Task<QuestionRecord?> GetAsync(string channel, string id, CancellationToken cancellationToken) =>
         await store.GetAsync(id, cancellationToken) is { } question && question.Channel == channel
@@ -142,7 +178,7 @@ public sealed partial class QuestionDesk(
         if (await store.TryCloseAsync(id, new QuestionClosing(QuestionState.Withdrawn, timeProvider.GetUtcNow()), cancellationToken) is { } closed)
         {
             LogClosed(closed.Id, QuestionState.Withdrawn);
-            await transport.ShowOutcomeAsync(closed, CancellationToken.None);
+            await ShowOutcomeAsync(closed, CancellationToken.None);
             return closed;
         }
 
@@ -150,9 +186,9 @@ public sealed partial class QuestionDesk(
         return await store.GetAsync(id, cancellationToken) ?? question;
     }
 
-    /// <summary>The question waiting in this chat of this transport, if any (one past its time is closed first).</summary>
+    /// <summary>The question waiting in this chat (a chat reference names its transport), if any; one past its time is closed first.</summary>
     public async Task<QuestionRecord?> WaitingInChatAsync(string chatId, CancellationToken cancellationToken) =>
-        await store.WaitingInChatAsync(transport.Name, chatId, cancellationToken) is { } question
+        await store.WaitingInChatAsync(Chat.ChatTransports.NameOf(chatId), chatId, cancellationToken) is { } question
         && await CloseIfDueAsync(question, cancellationToken) is { State: QuestionState.Waiting } waiting
             ? waiting
             : null;
@@ -163,7 +199,7 @@ public sealed partial class QuestionDesk(
         ArgumentNullException.ThrowIfNull(responder);
         ArgumentNullException.ThrowIfNull(choice);
         var question = await store.GetAsync(id, cancellationToken);
-        if (question is null || question.Transport != transport.Name
+        if (question is null || TransportOf(question) is not { } transport
             || !await transport.MayAnswerAsync(responder.UserId, question.Channel, cancellationToken))
         {
             LogRefusedAnswer(id);
@@ -206,7 +242,7 @@ public sealed partial class QuestionDesk(
 
         // Answered: tell the relay and the chat even if the caller (Telegram's webhook call) goes away now.
         await TellRelayAsync(closed, responder, CancellationToken.None);
-        await transport.ShowOutcomeAsync(closed, CancellationToken.None);
+        await ShowOutcomeAsync(closed, CancellationToken.None);
         LogAnswered(id, closed.Channel);
         return new AnswerResult(AnswerOutcome.Answered, $"✅ Sent to Claude: {Summary.Clip(answer, 100)}");
     }
@@ -306,7 +342,7 @@ public sealed partial class QuestionDesk(
         if (await store.TryCloseAsync(question.Id, new QuestionClosing(state, now), cancellationToken) is { } closed)
         {
             LogClosed(closed.Id, state);
-            await transport.ShowOutcomeAsync(closed, cancellationToken);
+            await ShowOutcomeAsync(closed, cancellationToken);
             return closed;
         }
 

@@ -78,5 +78,5 @@ public static class QuestionEndpoints
         + " One question per chat is open at a time: ask again once it is answered or closed, or ask in another chat (chat_id).";
 
     private static ProblemHttpResult NoTransport() =>
-        TypedResults.Problem("No chat is configured to ask in: Telegram is not configured on the function app (Telegram:BotToken).", statusCode: StatusCodes.Status404NotFound);
+        TypedResults.Problem("No chat is configured to ask in: configure Telegram (Telegram:BotToken), Slack (Slack:SigningSecret and Slack:BotToken) or Discord (Discord:PublicKey, Discord:ApplicationId and Discord:BotToken) on the function app.", statusCode: StatusCodes.Status404NotFound);
 }

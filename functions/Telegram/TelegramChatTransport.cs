@@ -57,7 +57,7 @@ public sealed class TelegramChatTransport(IOptions<TelegramOptions> options, Tel
                     (JsonNode)new JsonArray([.. row.Select(b => (JsonNode)new JsonObject { ["text"] = b.Text, ["callback_data"] = b.Data })]))]),
             };
         var result = await bot.SendMessageAsync(Chat(message.ChatReference), message.Text, ParseMode(message.Format), MessageId(message.ReplyTo), keyboard, cancellationToken);
-        var id = Json.WholeNumber(result, "message_id") ?? 0;
+        var id = Json.WholeNumber(result, "message_id") ?? throw new TelegramApiException("Telegram answered sendMessage without a message_id.");
         return new ChatMessageRef(message.ChatReference, Text(id));
     }
 

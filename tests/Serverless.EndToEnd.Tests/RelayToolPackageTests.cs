@@ -7,7 +7,7 @@ namespace Serverless.EndToEnd.Tests;
 /// <summary>The relay packed by the documented command and installed with <c>dotnet tool install</c> into a tool path of its own.</summary>
 public sealed class InstalledRelayTool : IAsyncLifetime
 {
-    public const string Version = "0.4.0";
+    public const string Version = "0.5.0";
 
     public string Work { get; } = Directory.CreateTempSubdirectory("relay-tool").FullName;
 

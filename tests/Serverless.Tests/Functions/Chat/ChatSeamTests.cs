@@ -187,6 +187,29 @@ public sealed partial class ChatSeamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ask_user_asks_in_the_transports_chat_and_a_tap_there_answers_it()
+    {
+        var (status, asked) = await PostAsync("/api/relay/questions", new JsonObject { ["channel"] = "default", ["question"] = "Deploy?", ["options"] = new JsonArray("Go", "Stop") });
+
+        // No chat_id: the first transport with a notification chat for the channel (Telegram has none here).
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("pigeon:n1", (string?)asked["chat_id"]);
+        var question = Assert.Single(Pigeon.Sent);
+        Assert.Contains("Deploy?", question.Text, StringComparison.Ordinal);
+        var buttons = question.Buttons.SelectMany(row => row).ToList();
+        Assert.Equal(["Go", "Stop"], buttons.Select(b => b.Text));
+        Assert.Empty(_telegram.Sent());
+
+        Assert.Equal("You are not allowed to answer this.", (await Conversation.HandleButtonAsync(Pigeon, new ChatButtonPress("u9", "u9", buttons[1].Data), default)).Text);
+        var answer = await Conversation.HandleButtonAsync(Pigeon, new ChatButtonPress("u1", "u1", buttons[0].Data), default);
+
+        Assert.StartsWith("✅ Sent to Claude: Go", answer.Text, StringComparison.Ordinal);
+        var answered = Assert.Single((await _app.Services.GetRequiredService<EmbeddedEventInbox>().ReceiveAsync("default", 10, TimeSpan.FromMinutes(1), default)).Items).Event;
+        Assert.Equal(("pigeon", "answer"), (answered.Kind, answered.EventType));
+        Assert.Contains("answered: Go", Assert.Single(Pigeon.Edited).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Capabilities_name_every_configured_transport_and_where_a_reply_without_chat_goes()
     {
         using var response = await _http.GetAsync(new Uri("/api/relay/capabilities?channel=default", UriKind.Relative));

@@ -53,16 +53,16 @@ public sealed class QuestionRulesTests
         var plain = Question(QuestionFormat.Text, "Ship v2.4 (today)?");
         var markdown = Question(QuestionFormat.MarkdownV2, "*Ship* v2\\.4?");
 
-        Assert.Equal("❓ Claude asks (channel 'ops-1'):\n\nShip v2.4 (today)?\n\nTap an answer, or reply with your own. Closes in 10 minutes.", TelegramQuestionText.Open(plain));
-        Assert.Null(TelegramQuestionText.ParseMode(plain));
-        Assert.Equal("❓ Claude asks \\(channel 'ops\\-1'\\):\n\n*Ship* v2\\.4?\n\nTap an answer, or reply with your own\\. Closes in 10 minutes\\.", TelegramQuestionText.Open(markdown));
-        Assert.Equal("MarkdownV2", TelegramQuestionText.ParseMode(markdown));
+        Assert.Equal("❓ Claude asks (channel 'ops-1'):\n\nShip v2.4 (today)?\n\nTap an answer, or reply with your own. Closes in 10 minutes.", QuestionText.Open(plain));
+        Assert.Null(QuestionText.ParseMode(plain));
+        Assert.Equal("❓ Claude asks \\(channel 'ops\\-1'\\):\n\n*Ship* v2\\.4?\n\nTap an answer, or reply with your own\\. Closes in 10 minutes\\.", QuestionText.Open(markdown));
+        Assert.Equal("MarkdownV2", QuestionText.ParseMode(markdown));
 
         var answered = markdown.Closed(new QuestionClosing(QuestionState.Answered, DateTimeOffset.UnixEpoch, "Yes_now!", 0, "@ann_b"));
-        Assert.EndsWith("\n\n✅ @ann\\_b answered: Yes\\_now\\!", TelegramQuestionText.Closed(answered), StringComparison.Ordinal);
+        Assert.EndsWith("\n\n✅ @ann\\_b answered: Yes\\_now\\!", QuestionText.Closed(answered), StringComparison.Ordinal);
         var expired = plain.Closed(new QuestionClosing(QuestionState.Expired, DateTimeOffset.UnixEpoch));
-        Assert.EndsWith("\n\n⌛ No answer within 10 minutes; Claude was told so.", TelegramQuestionText.Closed(expired), StringComparison.Ordinal);
-        Assert.DoesNotContain("Tap an answer", TelegramQuestionText.Closed(expired), StringComparison.Ordinal);
+        Assert.EndsWith("\n\n⌛ No answer within 10 minutes; Claude was told so.", QuestionText.Closed(expired), StringComparison.Ordinal);
+        Assert.DoesNotContain("Tap an answer", QuestionText.Closed(expired), StringComparison.Ordinal);
         Assert.Equal("ask:0193a0b1c2d3e4f5a6b7c8d9e0f1a2b3:1", QuestionButtons.Data(plain.Id, 1));
     }
 

@@ -39,7 +39,7 @@ public class QuestionSweepTests
         var inbox = new Mock<IEventInbox>();
         inbox.Setup(i => i.StoreAsync(It.IsAny<ChannelEvent>(), It.IsAny<CancellationToken>())).ReturnsAsync("m:r");
         var ingress = new EventIngress(inbox.Object, Mock.Of<IEventPublisher>(), _clock, NullLogger<EventIngress>.Instance);
-        return new QuestionDesk(_store, _transport.Object, ingress, _clock, NullLogger<QuestionDesk>.Instance);
+        return new QuestionDesk(_store, [_transport.Object], ingress, _clock, NullLogger<QuestionDesk>.Instance);
     }
 
     private async Task<QuestionRecord> AskAsync(int timeoutSeconds = 600)

@@ -1,14 +1,14 @@
 using System.Text;
-using Serverless.Functions.Questions;
 using Serverless.Functions.Sources;
 
-namespace Serverless.Functions.Telegram;
+namespace Serverless.Functions.Questions;
 
 /// <summary>
-/// A question as the owner sees it on Telegram: who asks, the question, and either how to answer or how it
-/// ended. Plain text unless the question asked for MarkdownV2, in which case the bot's own words are escaped.
+/// A question as the owner sees it in the chat: who asks, the question, and either how to answer or how it
+/// ended. Plain text unless the question asked for MarkdownV2 (Telegram's), in which case the bot's own words
+/// are escaped; other chat services get the plain form.
 /// </summary>
-public static class TelegramQuestionText
+public static class QuestionText
 {
     // Telegram's MarkdownV2 reserves these; each must be preceded by a backslash to show as itself.
     private const string MarkdownV2Reserved = "_*[]()~`>#+-=|{}.!\\";
