@@ -251,6 +251,45 @@ public sealed partial class SlackTests : IAsyncLifetime
         Assert.Equal("/actions/T0001/U0PHONE1/secretpart", _slack.Calls.Last(c => c.Method == "response_url").Path);
     }
 
+    [Fact]
+    public async Task An_ask_user_question_is_answered_with_a_button_and_its_buttons_give_way_to_the_outcome()
+    {
+        using (await PostEventAsync(SlackRequests.DirectMessage(Owner, "hello", NextTs(), OwnerDm)))
+        {
+        }
+
+        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", RelayToken);
+        await WebhookToChannelTests.WaitUntilConnectedAsync(relay);
+
+        var call = relay.Client.CallToolAsync("ask_user", new Dictionary<string, object?>
+        {
+            ["question"] = "The fix touches the payment code. Go ahead?",
+            ["options"] = new List<string> { "Go ahead", "Stop" },
+            ["chat_id"] = "slack:D0DM0001",
+        }).AsTask();
+        Assert.True(await RelayProcess.EventuallyAsync(() => _slack.Sent().Any(m => ((string?)m["text"])?.Contains("payment code", StringComparison.Ordinal) == true), TimeSpan.FromSeconds(30)), relay.Stderr);
+        var asked = _slack.Sent().Single(m => ((string?)m["text"])!.Contains("payment code", StringComparison.Ordinal));
+        Assert.Equal(OwnerDm, (string?)asked["channel"]);
+        var options = asked["blocks"]!.AsArray().Where(b => (string?)b!["type"] == "actions").SelectMany(b => b!["elements"]!.AsArray())
+            .Select(b => ((string)b!["text"]!["text"]!, (string)b["value"]!)).ToList();
+        Assert.Equal(["Go ahead", "Stop"], options.Select(o => o.Item1));
+        Assert.All(options, o => Assert.StartsWith("ask:", o.Item2, StringComparison.Ordinal));
+
+        using (var press = await PressAsync(Owner, options[0].Item2, OwnerDm, "1700000000.000101"))
+        {
+            Assert.Equal(HttpStatusCode.OK, press.StatusCode);
+        }
+
+        var result = await call.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.NotEqual(true, result.IsError);
+        Assert.Contains("@u0owner1 chose \"Go ahead\" (option 1 of 2)", Text(result), StringComparison.Ordinal);
+        var edit = (await _slack.WaitForAsync("chat.update")).Single();
+        Assert.Equal(OwnerDm, (string?)edit["channel"]);
+        Assert.Contains("answered: Go ahead", (string)edit["text"]!, StringComparison.Ordinal);
+        Assert.DoesNotContain(edit["blocks"]!.AsArray(), b => (string?)b!["type"] == "actions");
+        Assert.Contains("Sent to Claude", (string)(await _slack.WaitForAsync("response_url")).Single()["text"]!, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex(@"relay pair ([A-Z2-9]{6})")]
     private static partial Regex PairCommand();
 }
