@@ -73,6 +73,21 @@ var events = new Command("events", "What became of the channel's events: recent 
 var tailJsonOption = new Option<bool>("--json") { Description = "One JSON object a line instead of text." };
 var tail = new Command("tail", "Prints the channel's new events as they arrive (it takes none from the relay's queue).") { tailJsonOption };
 var redrive = new Command("redrive", "Sends the channel's dead-lettered events round again: each arrives in the session once more.");
+var replayIdArgument = new Argument<string>("id") { Description = "The id of a past event of the channel (relay events lists them)." };
+var replay = new Command("replay", "Sends a past event again as a new event (a new id, with replay_of naming the original); prints the new id.") { replayIdArgument };
+var checkPlaybookOption = new Option<string?>("--playbook")
+{
+    Description = $"The playbook to check (default: {PlaybookFile.DefaultPath} in the current directory).",
+};
+var checkLimitOption = new Option<int?>("--limit") { Description = "How many of the latest events to check (1-200, default 20)." };
+var checkJsonOption = new Option<bool>("--json") { Description = "JSON for scripts instead of a table." };
+var playbookCheck = new Command("check", "Shows which playbook rule each of the channel's latest events matches, or none.")
+{
+    checkPlaybookOption,
+    checkLimitOption,
+    checkJsonOption,
+};
+var playbookCommand = new Command("playbook", "The owner's playbook for this channel.") { playbookCheck };
 var root = new RootCommand("Relays events from the serverless function app into a Claude Code session (a stdio MCP channel server).")
 {
     urlOption,
@@ -87,6 +102,8 @@ var root = new RootCommand("Relays events from the serverless function app into 
     events,
     tail,
     redrive,
+    replay,
+    playbookCommand,
 };
 
 // What `relay pair` prints: the app names the transport the code came from (an older app only pairs Telegram).
@@ -194,80 +211,75 @@ init.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 
-events.SetAction(async (parse, cancellationToken) =>
+// A subcommand that calls the app: its settings (exit 2 when they cannot be resolved), the call, and a failed call
+// said on stderr (exit 1).
+async Task<int> CallAppAsync(ParseResult parse, string name, TimeSpan timeout, Func<RelaySettings, RelayApiClient, Task<int>> call)
 {
     var (settings, error) = Resolve(parse);
     if (settings is null)
     {
-        await Console.Error.WriteLineAsync($"relay events: {error}");
+        await Console.Error.WriteLineAsync($"relay {name}: {error}");
         return 2;
     }
 
-    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
-    var api = new RelayApiClient(http, settings);
+    using var http = new HttpClient { Timeout = timeout };
     try
     {
-        return parse.GetValue(eventIdArgument) is { Length: > 0 } id
-            ? await EventsCommand.ShowAsync(api, id, parse.GetValue(jsonOption), Console.Out, Console.Error, cancellationToken)
-            : await EventsCommand.ListAsync(
-                api,
-                new HistoryFilters(parse.GetValue(statusOption), parse.GetValue(sourceOption), parse.GetValue(sinceOption), parse.GetValue(limitOption)),
-                parse.GetValue(jsonOption),
-                Console.Out,
-                cancellationToken);
+        return await call(settings, new RelayApiClient(http, settings));
     }
     catch (RelayApiException ex)
     {
-        await Console.Error.WriteLineAsync($"relay events: {ex.Message}");
+        await Console.Error.WriteLineAsync($"relay {name}: {ex.Message}");
         return 1;
     }
-});
+}
 
-tail.SetAction(async (parse, cancellationToken) =>
+events.SetAction((parse, cancellationToken) => CallAppAsync(parse, "events", TimeSpan.FromSeconds(15), async (_, api) =>
+    parse.GetValue(eventIdArgument) is { Length: > 0 } id
+        ? await EventsCommand.ShowAsync(api, id, parse.GetValue(jsonOption), Console.Out, Console.Error, cancellationToken)
+        : await EventsCommand.ListAsync(
+            api,
+            new HistoryFilters(parse.GetValue(statusOption), parse.GetValue(sourceOption), parse.GetValue(sinceOption), parse.GetValue(limitOption)),
+            parse.GetValue(jsonOption),
+            Console.Out,
+            cancellationToken)));
+
+tail.SetAction((parse, cancellationToken) => CallAppAsync(parse, "tail", TimeSpan.FromSeconds(15), (_, api) =>
+    EventsCommand.TailAsync(api, parse.GetValue(tailJsonOption), Console.Out, Console.Error, TimeProvider.System, cancellationToken)));
+
+redrive.SetAction((parse, cancellationToken) => CallAppAsync(parse, "redrive", TimeSpan.FromSeconds(60), async (settings, api) =>
 {
-    var (settings, error) = Resolve(parse);
-    if (settings is null)
-    {
-        await Console.Error.WriteLineAsync($"relay tail: {error}");
-        return 2;
-    }
+    var redriven = await api.RedriveAsync(cancellationToken);
+    await Console.Out.WriteLineAsync(redriven.Redriven == 0
+        ? $"The dead-letter queue of channel '{settings.Channel}' is empty."
+        : $"Redrove {redriven.Redriven} events into channel '{settings.Channel}': {string.Join(' ', redriven.Events)}");
+    return 0;
+}));
 
-    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
-    try
-    {
-        return await EventsCommand.TailAsync(new RelayApiClient(http, settings), parse.GetValue(tailJsonOption), Console.Out, Console.Error, TimeProvider.System, cancellationToken);
-    }
-    catch (RelayApiException ex)
-    {
-        await Console.Error.WriteLineAsync($"relay tail: {ex.Message}");
-        return 1;
-    }
-});
-
-redrive.SetAction(async (parse, cancellationToken) =>
+replay.SetAction((parse, cancellationToken) => CallAppAsync(parse, "replay", TimeSpan.FromSeconds(30), async (settings, api) =>
 {
-    var (settings, error) = Resolve(parse);
-    if (settings is null)
+    var replayed = await api.ReplayAsync(parse.GetValue(replayIdArgument)!, cancellationToken);
+    // The new id alone on stdout, for scripts; the sentence for people on stderr.
+    await Console.Error.WriteLineAsync($"Replayed event {replayed.ReplayOf} into channel '{settings.Channel}' as new event:");
+    await Console.Out.WriteLineAsync(replayed.Id);
+    return 0;
+}));
+
+playbookCheck.SetAction((parse, cancellationToken) => CallAppAsync(parse, "playbook check", TimeSpan.FromSeconds(15), async (_, api) =>
+{
+    var (playbook, playbookError) = PlaybookFile.Load(parse.GetValue(checkPlaybookOption), Environment.CurrentDirectory);
+    playbookError ??= playbook is { IsEmpty: true } ? $"there is no playbook to check: {PlaybookFile.DefaultPath} does not exist here (or pass --playbook FILE)" : null;
+    if (playbook is null || playbookError is not null)
     {
-        await Console.Error.WriteLineAsync($"relay redrive: {error}");
+        await Console.Error.WriteLineAsync($"relay playbook check: {playbookError}");
         return 2;
     }
 
-    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-    try
-    {
-        var redriven = await new RelayApiClient(http, settings).RedriveAsync(cancellationToken);
-        await Console.Out.WriteLineAsync(redriven.Redriven == 0
-            ? $"The dead-letter queue of channel '{settings.Channel}' is empty."
-            : $"Redrove {redriven.Redriven} events into channel '{settings.Channel}': {string.Join(' ', redriven.Events)}");
-        return 0;
-    }
-    catch (RelayApiException ex)
-    {
-        await Console.Error.WriteLineAsync($"relay redrive: {ex.Message}");
-        return 1;
-    }
-});
+    var history = await api.ListHistoryAsync(new HistoryFilters(null, null, null, parse.GetValue(checkLimitOption)).ToQuery(), cancellationToken);
+    var rows = PlaybookCheck.Rows(playbook, history);
+    await Console.Out.WriteAsync(parse.GetValue(checkJsonOption) ? PlaybookCheck.Json(playbook, rows) : PlaybookCheck.Table(playbook, rows));
+    return 0;
+}));
 
-// Help and parse errors go to stderr: stdout belongs to the MCP protocol (except for `relay init`, `relay pair`, `relay events`, `relay tail` and `relay redrive`).
+// Help and parse errors go to stderr: stdout belongs to the MCP protocol (except for `relay init`, `relay pair`, `relay events`, `relay tail`, `relay redrive`, `relay replay` and `relay playbook check`).
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = Console.Error, Error = Console.Error });

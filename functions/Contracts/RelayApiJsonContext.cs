@@ -34,4 +34,6 @@ namespace Serverless.Contracts;
 [JsonSerializable(typeof(EventHistoryResponse))]
 [JsonSerializable(typeof(RedriveRequest))]
 [JsonSerializable(typeof(RedriveResponse))]
+[JsonSerializable(typeof(ReplayRequest))]
+[JsonSerializable(typeof(ReplayResponse))]
 public sealed partial class RelayApiJsonContext : JsonSerializerContext;

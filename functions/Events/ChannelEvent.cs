@@ -115,6 +115,10 @@ public sealed record ChannelEvent
     [JsonPropertyName("behavior")]
     public string? Behavior { get; init; }
 
+    /// <summary>Extension: the id of the event this one sends again (<c>relay replay</c>); shown as the <c>replay_of</c> meta key.</summary>
+    [JsonPropertyName("replayof")]
+    public string? ReplayOf { get; init; }
+
     /// <summary>CloudEvents distributed tracing extension: the W3C trace context of the span that accepted the event, when tracing is on.</summary>
     [JsonPropertyName("traceparent")]
     public string? TraceParent { get; init; }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
+using Serverless.Functions.Events;
 
 namespace Serverless.Functions.History;
 
@@ -18,11 +20,17 @@ public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHi
         foreach (var note in notes)
         {
             var row = _events.GetOrAdd((note.Channel, note.EventId), static _ => new Row());
+            // Kept as JSON, one array per event, not as the envelope's object graph: thousands of kept events then
+            // cost the garbage collector little. Serialised here, on the history writer, off the webhook's path.
+            var envelope = note.Envelope is { } e ? JsonSerializer.SerializeToUtf8Bytes(e, EventJsonContext.Default.ChannelEvent) : null;
+            string?[]? meta = note.Envelope is { } m ? [.. HistoryMeta.Fields.Select(f => f.Read(m))] : null;
             lock (row)
             {
                 row.Kind ??= note.Kind;
                 row.Type ??= note.Type;
                 row.Summary ??= note.Summary;
+                row.Envelope ??= envelope;
+                row.MetaValues ??= meta;
                 foreach (var step in note.Steps)
                 {
                     row.Steps[step.Step] = step;
@@ -53,6 +61,22 @@ public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHi
 
     public Task<EventHistoryEntry?> GetAsync(string channel, string eventId, CancellationToken cancellationToken) =>
         Task.FromResult(_events.TryGetValue((channel, eventId), out var row) ? ToEntry(channel, eventId, row) : null);
+
+    public Task<ChannelEvent?> GetEnvelopeAsync(string channel, string eventId, CancellationToken cancellationToken)
+    {
+        if (!_events.TryGetValue((channel, eventId), out var row))
+        {
+            return Task.FromResult<ChannelEvent?>(null);
+        }
+
+        byte[]? json;
+        lock (row)
+        {
+            json = row.Envelope;
+        }
+
+        return Task.FromResult(json is null ? null : JsonSerializer.Deserialize(json, EventJsonContext.Default.ChannelEvent));
+    }
 
     public Task<IReadOnlyList<EventHistoryEntry>> ListAsync(string channel, HistoryQuery query, CancellationToken cancellationToken)
     {
@@ -105,7 +129,10 @@ public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHi
     {
         lock (row)
         {
-            return new EventHistoryEntry(channel, id, row.Kind, row.Type, row.Summary, HistoryOrder.Steps(row.Steps.Values));
+            return new EventHistoryEntry(channel, id, row.Kind, row.Type, row.Summary, HistoryOrder.Steps(row.Steps.Values))
+            {
+                Meta = HistoryMeta.With(channel, row.MetaValues is { } values ? HistoryMeta.Fields.Select((f, i) => (f.Key, values[i])) : []),
+            };
         }
     }
 
@@ -133,6 +160,12 @@ public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHi
         public string? Type { get; set; }
 
         public string? Summary { get; set; }
+
+        /// <summary>The accepted envelope as JSON, for a replay.</summary>
+        public byte[]? Envelope { get; set; }
+
+        /// <summary>The values of <see cref="HistoryMeta.Fields"/>, in their order.</summary>
+        public string?[]? MetaValues { get; set; }
 
         public Dictionary<EventStep, StepTime> Steps { get; } = [];
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Serverless.Functions.Events;
+using Serverless.Functions.Hooks;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Inbox;
 using Serverless.Functions.Publishing;
@@ -19,6 +20,7 @@ public static class HistoryEndpoints
         group.MapGet("/history", ListAsync).WithName("relay-history");
         group.MapGet("/history/{id}", GetAsync).WithName("relay-history-event");
         group.MapPost("/redrive", RedriveAsync).WithName("relay-redrive");
+        group.MapPost("/replay", ReplayAsync).WithName("relay-replay");
         return endpoints;
     }
 
@@ -127,10 +129,39 @@ public static class HistoryEndpoints
         return TypedResults.Ok(new RedriveResponse(items.Count, [.. items.Select(i => i.Event.Id)]));
     }
 
+    /// <summary>
+    /// Sends an event of the channel's history again as a new event whose <c>replayof</c> names it: the relay
+    /// shows it once more. Needs the envelope the history kept, so only within the retention.
+    /// </summary>
+    private static async Task<Results<Ok<ReplayResponse>, ProblemHttpResult>> ReplayAsync(
+        ReplayRequest body, IEventHistoryStore store, EventIngress ingress, CancellationToken cancellationToken)
+    {
+        if (!ChannelName.IsValid(body.Channel))
+        {
+            return Problem($"Invalid or missing channel: {ChannelName.Rule}.");
+        }
+
+        if (!ChannelEvent.IsValidId(body.Id))
+        {
+            return Problem("Invalid or missing id: the event id, 1 to 64 letters and digits.");
+        }
+
+        if (await store.GetEnvelopeAsync(body.Channel!, body.Id!, cancellationToken) is not { } original)
+        {
+            return TypedResults.Problem(
+                $"Channel {body.Channel} has no event {body.Id} to replay: it is unknown, or its envelope is gone (kept for History:RetentionDays).",
+                statusCode: StatusCodes.Status404NotFound);
+        }
+
+        var replay = await ingress.ReplayAsync(original, cancellationToken);
+        return TypedResults.Ok(new ReplayResponse(replay.Id, original.Id));
+    }
+
     public static EventHistoryRecord ToRecord(EventHistoryEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return new(entry.EventId, entry.Kind, entry.Type, entry.Summary, entry.Status, [.. entry.Steps.Select(s => new EventHistoryStep(s.Step, s.At, s.Detail))]);
+        return new(
+            entry.EventId, entry.Kind, entry.Type, entry.Summary, entry.Status, [.. entry.Steps.Select(s => new EventHistoryStep(s.Step, s.At, s.Detail))], entry.Meta);
     }
 
     private static bool TryParseStep(string text, out EventStep step)

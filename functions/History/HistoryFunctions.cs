@@ -20,4 +20,9 @@ public sealed class HistoryFunctions(FunctionEndpoints endpoints)
     public Task<IResult> Redrive(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "relay/redrive")] HttpRequest request, FunctionContext function) =>
         endpoints.RunAsync(request, function);
+
+    [Function("relay-replay")]
+    public Task<IResult> Replay(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "relay/replay")] HttpRequest request, FunctionContext function) =>
+        endpoints.RunAsync(request, function);
 }

@@ -1,3 +1,5 @@
+using Serverless.Functions.Events;
+
 namespace Serverless.Functions.History;
 
 /// <summary>
@@ -11,4 +13,7 @@ public sealed record HistoryNote(string Channel, string EventId, IReadOnlyList<S
     public string? Type { get; init; }
 
     public string? Summary { get; init; }
+
+    /// <summary>The whole envelope, on the ingress note: kept for the retention so the event can be replayed, and the source of its meta.</summary>
+    public ChannelEvent? Envelope { get; init; }
 }

@@ -6,6 +6,9 @@ namespace Serverless.Functions.History;
 
 public static class HistoryServices
 {
+    /// <summary>Where the table history keeps the envelopes too large for their row, for as long as the row.</summary>
+    public const string EnvelopeContainer = "history-envelopes";
+
     /// <summary>Every accepted event's steps and every refused delivery's count, per channel: a table (memory on the local default).</summary>
     public static IServiceCollection AddHistory(this IServiceCollection services)
     {
@@ -20,7 +23,9 @@ public static class HistoryServices
         // Kept where the inbox is: beside it in the storage account, or in memory with the embedded inbox.
         services.AddSingleton<IEventHistoryStore>(sp => sp.GetRequiredService<DeploymentMode>().EmbeddedInbox
             ? new EmbeddedEventHistoryStore(sp.GetRequiredService<IOptions<HistoryOptions>>().Value.MaxEmbeddedEvents)
-            : new TableEventHistoryStore(sp.GetRequiredService<StorageServiceClients>().Tables.GetTableClient("history")));
+            : new TableEventHistoryStore(
+                sp.GetRequiredService<StorageServiceClients>().Tables.GetTableClient("history"),
+                sp.GetRequiredService<StorageServiceClients>().Blobs.GetBlobContainerClient(EnvelopeContainer)));
         return services;
     }
 }

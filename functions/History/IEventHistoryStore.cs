@@ -11,6 +11,9 @@ public interface IEventHistoryStore
 
     Task<EventHistoryEntry?> GetAsync(string channel, string eventId, CancellationToken cancellationToken);
 
+    /// <summary>The event's whole envelope as it was accepted, for a replay; null when unknown or gone with the retention.</summary>
+    Task<Serverless.Functions.Events.ChannelEvent?> GetEnvelopeAsync(string channel, string eventId, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<EventHistoryEntry>> ListAsync(string channel, HistoryQuery query, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<RefusalCount>> RefusalsAsync(string channel, CancellationToken cancellationToken);

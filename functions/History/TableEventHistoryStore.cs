@@ -1,5 +1,8 @@
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Serverless.Functions.Events;
 using Serverless.Functions.Inbox;
 
 namespace Serverless.Functions.History;
@@ -8,13 +11,20 @@ namespace Serverless.Functions.History;
 /// The durable history: one Azure Table, one partition per channel. An event is one row (<c>e-{id}</c>) with
 /// a column per step (<c>ReceivedAt</c>, <c>TakenAt</c>, ...), so each note is a blind merge: no read, no
 /// ETag race between the ingress and the relay's calls. A refusal counter is one row (<c>r-{source}-{reason}</c>).
-/// Every write sets <c>LastAt</c>, which retention reads.
+/// Every write sets <c>LastAt</c>, which retention reads. The accepted envelope (for a replay) is a column when it
+/// is small; a larger one (a property holds 64 KiB, an entity 1 MiB) is a blob in <paramref name="envelopes"/>
+/// named by channel and id, removed with its row. Without a container, a large envelope is not kept.
 /// </summary>
-public sealed class TableEventHistoryStore(TableClient table) : IEventHistoryStore
+public sealed class TableEventHistoryStore(TableClient table, BlobContainerClient? envelopes = null) : IEventHistoryStore
 {
     private const int MaxSummaryLength = 500;
     private const int MaxAttempts = 10;
+
+    /// <summary>Characters of envelope JSON kept in the row: a string property holds 64 KiB of UTF-16.</summary>
+    private const int MaxInlineEnvelope = 30_000;
+
     private readonly CreateOnce _table = new(() => table.CreateIfNotExistsAsync(CancellationToken.None));
+    private readonly CreateOnce _envelopes = new(() => envelopes is null ? Task.CompletedTask : envelopes.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None));
 
     public async Task WriteAsync(IReadOnlyList<HistoryNote> notes, CancellationToken cancellationToken)
     {
@@ -36,6 +46,19 @@ public sealed class TableEventHistoryStore(TableClient table) : IEventHistorySto
             if (note.Summary is not null)
             {
                 entity["Summary"] = note.Summary.Length <= MaxSummaryLength ? note.Summary : note.Summary[..MaxSummaryLength];
+            }
+
+            if (note.Envelope is { } envelope)
+            {
+                foreach (var (_, column, read) in HistoryMeta.Fields)
+                {
+                    if (read(envelope) is { Length: > 0 } value)
+                    {
+                        entity[column] = value;
+                    }
+                }
+
+                await KeepEnvelopeAsync(entity, envelope, cancellationToken);
             }
 
             foreach (var step in note.Steps)
@@ -89,6 +112,30 @@ public sealed class TableEventHistoryStore(TableClient table) : IEventHistorySto
     public async Task<EventHistoryEntry?> GetAsync(string channel, string eventId, CancellationToken cancellationToken) =>
         await GetEntityAsync(channel, EventRow(eventId), cancellationToken) is { } entity ? ToEntry(entity) : null;
 
+    public async Task<ChannelEvent?> GetEnvelopeAsync(string channel, string eventId, CancellationToken cancellationToken)
+    {
+        var entity = await GetEntityAsync(channel, EventRow(eventId), cancellationToken);
+        if (entity?.GetString("Envelope") is { } json)
+        {
+            return JsonSerializer.Deserialize(json, EventJsonContext.Default.ChannelEvent);
+        }
+
+        if (entity?.GetBoolean("EnvelopeBlob") is true && envelopes is not null)
+        {
+            try
+            {
+                var blob = await envelopes.GetBlobClient(EnvelopeBlob(channel, eventId)).DownloadContentAsync(cancellationToken);
+                return blob.Value.Content.ToObjectFromJson(EventJsonContext.Default.ChannelEvent);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Swept with its row meanwhile.
+            }
+        }
+
+        return null;
+    }
+
     public async Task<IReadOnlyList<EventHistoryEntry>> ListAsync(string channel, HistoryQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -136,9 +183,15 @@ public sealed class TableEventHistoryStore(TableClient table) : IEventHistorySto
         await _table.EnsureAsync(cancellationToken);
         var expired = new List<TableEntity>();
         var filter = TableClient.CreateQueryFilter($"LastAt lt {cutoff}");
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "EnvelopeBlob"], cancellationToken: cancellationToken))
         {
             expired.Add(entity);
+        }
+
+        // The blobs go first: a row whose blob is gone only cannot be replayed, a blob without its row would stay forever.
+        foreach (var entity in expired.Where(e => e.GetBoolean("EnvelopeBlob") is true && envelopes is not null))
+        {
+            await envelopes!.DeleteBlobIfExistsAsync(EnvelopeBlob(entity.PartitionKey, entity.RowKey[2..]), cancellationToken: cancellationToken);
         }
 
         // An entity-group transaction holds up to 100 rows of one partition.
@@ -162,6 +215,24 @@ public sealed class TableEventHistoryStore(TableClient table) : IEventHistorySto
 
     private static string EventRow(string eventId) => $"e-{eventId}";
 
+    private static string EnvelopeBlob(string channel, string eventId) => $"{channel}/{eventId}.json";
+
+    /// <summary>The envelope in the row when it fits, else in its blob; not at all when it fits neither.</summary>
+    private async Task KeepEnvelopeAsync(TableEntity entity, ChannelEvent envelope, CancellationToken cancellationToken)
+    {
+        var json = JsonSerializer.Serialize(envelope, EventJsonContext.Default.ChannelEvent);
+        if (json.Length <= MaxInlineEnvelope)
+        {
+            entity["Envelope"] = json;
+        }
+        else if (envelopes is not null)
+        {
+            await _envelopes.EnsureAsync(cancellationToken);
+            await envelopes.GetBlobClient(EnvelopeBlob(envelope.Channel, envelope.Id)).UploadAsync(BinaryData.FromString(json), overwrite: true, cancellationToken);
+            entity["EnvelopeBlob"] = true;
+        }
+    }
+
     private static EventHistoryEntry ToEntry(TableEntity entity)
     {
         var steps = new List<StepTime>();
@@ -174,7 +245,10 @@ public sealed class TableEventHistoryStore(TableClient table) : IEventHistorySto
         }
 
         return new EventHistoryEntry(
-            entity.PartitionKey, entity.RowKey[2..], entity.GetString("Kind"), entity.GetString("Type"), entity.GetString("Summary"), HistoryOrder.Steps(steps));
+            entity.PartitionKey, entity.RowKey[2..], entity.GetString("Kind"), entity.GetString("Type"), entity.GetString("Summary"), HistoryOrder.Steps(steps))
+        {
+            Meta = HistoryMeta.With(entity.PartitionKey, HistoryMeta.Fields.Select(f => (f.Key, (string?)entity.GetString(f.Column)))),
+        };
     }
 
     private async Task<TableEntity?> GetEntityAsync(string partition, string row, CancellationToken cancellationToken)

@@ -57,6 +57,37 @@ public sealed partial class EventIngress(
             Behavior = draft.Behavior,
         };
 
+        await StoreAndRingAsync(channelEvent, activity, cancellationToken);
+        return channelEvent;
+    }
+
+    /// <summary>
+    /// Sends a past event again as a new event: a new id and time, its own trace, and <c>replayof</c> naming the
+    /// original, so a relay that showed the original shows this once more. Stored and rung like any accepted event.
+    /// </summary>
+    /// <exception cref="InboxUnavailableException">The event could not be stored; nothing was published.</exception>
+    public async Task<ChannelEvent> ReplayAsync(ChannelEvent original, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        using var activity = EventTelemetry.Source.StartActivity("accept event", ActivityKind.Producer);
+        var replay = original with
+        {
+            Id = Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString("N"),
+            Time = timeProvider.GetUtcNow(),
+            // Not the provider's delivery any more: nothing may take it for a redelivery of the original.
+            DeliveryId = null,
+            DataRef = null,
+            ReplayOf = original.Id,
+            TraceParent = activity?.Id,
+        };
+        activity?.SetTag("event.replay_of", original.Id);
+        await StoreAndRingAsync(replay, activity, cancellationToken);
+        return replay;
+    }
+
+    private async Task StoreAndRingAsync(ChannelEvent channelEvent, Activity? activity, CancellationToken cancellationToken)
+    {
+        var (source, channel) = (channelEvent.Kind, channelEvent.Channel);
         activity?.SetTag("event.id", channelEvent.Id).SetTag("event.source", source).SetTag("event.channel", channel);
         string receipt;
         using var budget = new Budget(StoreBudget, timeProvider, cancellationToken);
@@ -83,8 +114,13 @@ public sealed partial class EventIngress(
         {
             // The inbox is the truth: a missed doorbell only delays delivery until the relay's next backlog poll.
             using var ringing = EventTelemetry.Source.StartActivity("ring relay");
-            await publisher.PublishAsync(channelEvent, receipt, budget.Token);
-            rungAt = timeProvider.GetUtcNow();
+            // Rung when it was sent (a relay may take the event before the call returns), and only when a relay
+            // could hear it: with none listening, the event waits for a backlog call.
+            var ringingAt = timeProvider.GetUtcNow();
+            if (await publisher.PublishAsync(channelEvent, receipt, budget.Token))
+            {
+                rungAt = ringingAt;
+            }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -99,9 +135,8 @@ public sealed partial class EventIngress(
             Kind = source,
             Type = channelEvent.Type,
             Summary = channelEvent.Summary,
+            Envelope = channelEvent,
         });
-
-        return channelEvent;
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ namespace Serverless.Functions.Inbox;
 /// <see cref="InboxOptions.MaxEmbeddedBytes"/>; every operation costs the same whatever the backlog (no
 /// scan of a queue per receive or acknowledgement), and an acknowledged event's payload is freed.
 /// </summary>
-public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<InboxOptions> options) : IEventInbox, IDeadLetterInbox
+public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<InboxOptions> options) : IEventInbox, IDeadLetterInbox, IBacklogDepth
 {
     private readonly Lock _gate = new();
     private readonly string _idPrefix = RandomNumberGenerator.GetHexString(8, lowercase: true);
@@ -107,6 +107,14 @@ public sealed class EmbeddedEventInbox(TimeProvider timeProvider, IOptions<Inbox
         lock (_gate)
         {
             return Task.FromResult(_payloads.GetValueOrDefault(PayloadKey(channel, eventId)));
+        }
+    }
+
+    public IReadOnlyList<(string Channel, long Depth)> Depths()
+    {
+        lock (_gate)
+        {
+            return [.. _queues.Select(q => (q.Key, (long)q.Value.Count))];
         }
     }
 

@@ -24,6 +24,7 @@ public static class InboxServices
             services.AddSingleton<EmbeddedEventInbox>();
             services.AddSingleton<IEventInbox>(sp => sp.GetRequiredService<EmbeddedEventInbox>());
             services.AddSingleton<IDeadLetterInbox>(sp => sp.GetRequiredService<EmbeddedEventInbox>());
+            services.AddSingleton<IBacklogDepth>(sp => sp.GetRequiredService<EmbeddedEventInbox>());
             return services;
         }
 
@@ -37,9 +38,11 @@ public static class InboxServices
                 clients.Queues,
                 clients.Blobs.GetBlobContainerClient(storage.PayloadContainer),
                 sp.GetRequiredService<IOptions<InboxOptions>>(),
-                sp.GetRequiredService<ILogger<StorageQueueEventInbox>>());
+                sp.GetRequiredService<ILogger<StorageQueueEventInbox>>(),
+                sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton(sp => (IDeadLetterInbox)sp.GetRequiredService<IEventInbox>());
+        services.AddSingleton(sp => sp.GetRequiredService<IEventInbox>() as IBacklogDepth ?? NoBacklogDepth.Instance);
         return services;
     }
 }

@@ -18,13 +18,17 @@ public sealed partial class StorageQueueEventInbox(
     QueueServiceClient queues,
     BlobContainerClient payloads,
     IOptions<InboxOptions> options,
-    ILogger<StorageQueueEventInbox> logger) : IEventInbox, IDeadLetterInbox
+    ILogger<StorageQueueEventInbox> logger,
+    TimeProvider? timeProvider = null) : IEventInbox, IDeadLetterInbox, IBacklogDepth
 {
     // A message that must wait for a relay for however long it takes never expires.
     private static readonly TimeSpan NeverExpire = TimeSpan.FromSeconds(-1);
     private const int MaxMessagesPerReceive = 32;
     private readonly ConcurrentDictionary<string, (QueueClient Client, CreateOnce Created)> _queues = new(StringComparer.Ordinal);
     private readonly CreateOnce _container = new(() => payloads.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None));
+    private readonly QueueDepthCache _depths = new(timeProvider ?? TimeProvider.System, logger);
+
+    public IReadOnlyList<(string Channel, long Depth)> Depths() => _depths.Depths();
 
     public async Task<string> StoreAsync(ChannelEvent channelEvent, CancellationToken cancellationToken)
     {
@@ -39,6 +43,7 @@ public sealed partial class StorageQueueEventInbox(
         }
 
         var queue = await QueueAsync(QueueNames.ForChannel(channelEvent.Channel), cancellationToken);
+        _depths.Watch(channelEvent.Channel, queue);
         var receipt = await queue.SendMessageAsync(BinaryData.FromBytes(json), visibilityTimeout: null, timeToLive: NeverExpire, cancellationToken);
         return InboxReceipt.Create(channelEvent.Id, receipt.Value.MessageId, receipt.Value.PopReceipt);
     }
@@ -46,6 +51,7 @@ public sealed partial class StorageQueueEventInbox(
     public async Task<InboxBatch> ReceiveAsync(string channel, int maxEvents, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
     {
         var queue = await QueueAsync(QueueNames.ForChannel(channel), cancellationToken);
+        _depths.Watch(channel, queue);
         var items = new List<InboxItem>();
         var deadLettered = new List<DeadLetteredEvent>();
         while (items.Count < maxEvents)

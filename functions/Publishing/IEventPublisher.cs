@@ -7,5 +7,6 @@ public interface IEventPublisher
 {
     /// <param name="channelEvent">The stored event.</param>
     /// <param name="receipt">The inbox receipt the relay uses to acknowledge it.</param>
-    Task PublishAsync(ChannelEvent channelEvent, string receipt, CancellationToken cancellationToken);
+    /// <returns>False when the publisher knows no relay listens on the channel (nothing was sent); true otherwise.</returns>
+    Task<bool> PublishAsync(ChannelEvent channelEvent, string receipt, CancellationToken cancellationToken);
 }

@@ -12,6 +12,7 @@ using Serverless.Functions.Hosting;
 using Serverless.Functions.Inbox;
 using Serverless.Functions.Publishing;
 using Serverless.Functions.Security;
+using Serverless.Functions.Telemetry;
 using Serverless.Functions.WebPubSub;
 
 namespace Serverless.Functions.Relay;
@@ -20,7 +21,6 @@ namespace Serverless.Functions.Relay;
 public static partial class RelayEndpoints
 {
     private const int ReceiptsInFlight = 16;
-
 
     public static IEndpointRouteBuilder MapRelay(this IEndpointRouteBuilder endpoints)
     {
@@ -125,7 +125,7 @@ public static partial class RelayEndpoints
     /// <summary>Events the relay took but could not show: visible again now rather than after their visibility timeout.</summary>
     private static Task<Results<Ok<AckResponse>, ProblemHttpResult>> ReleaseAsync(
         AckRequest body, IEventInbox inbox, EventHistory history, CancellationToken cancellationToken) =>
-        ForEachReceiptAsync(body, inbox.ReleaseAsync, history, EventStep.Released, cancellationToken);
+        ForEachReceiptAsync(body with { Deliveries = null }, inbox.ReleaseAsync, history, EventStep.Released, cancellationToken);
 
     private static async Task<Results<Ok<AckResponse>, ProblemHttpResult>> ForEachReceiptAsync(
         AckRequest body,
@@ -144,26 +144,62 @@ public static partial class RelayEndpoints
             return TypedResults.Problem($"receipts must hold 1 to {RelayApiDefaults.MaxReceiptsPerCall} non-empty receipts.", statusCode: StatusCodes.Status400BadRequest);
         }
 
+        if (body.Deliveries is { } deliveries && deliveries.Count != receipts.Count)
+        {
+            return TypedResults.Problem("deliveries, when sent, must hold one entry (or null) per receipt, in the same order.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
         // Each receipt is one storage call (Delete or Update Message): a batch goes several at a time, so
         // 500 receipts cost a few round trips of time, not 500.
         var applied = 0;
         await Parallel.ForEachAsync(
-            receipts,
+            Enumerable.Range(0, receipts.Count),
             new ParallelOptions { MaxDegreeOfParallelism = ReceiptsInFlight, CancellationToken = cancellationToken },
-            async (receipt, token) =>
+            async (index, token) =>
             {
-                if (await apply(body.Channel!, receipt, token))
+                var receipt = receipts[index];
+                var delivery = body.Deliveries?[index];
+                // The receipt names its event: the history learns of it without a read of the message.
+                var eventId = InboxReceipt.EventIdOf(receipt);
+                using var span = eventId is not null && step == EventStep.Acknowledged ? EventTelemetry.StartAcknowledge(eventId, delivery?.TraceParent) : null;
+                var done = await apply(body.Channel!, receipt, token);
+                if (done)
                 {
                     Interlocked.Increment(ref applied);
-                    // The receipt names its event: the history learns of it without a read of the message.
-                    if (InboxReceipt.EventIdOf(receipt) is { } eventId)
-                    {
-                        history.Record(body.Channel!, eventId, step);
-                    }
+                }
+
+                if (eventId is not null && ReceiptNote(body.Channel!, eventId, delivery, done ? step : null, history.Clock.GetUtcNow()) is { } note)
+                {
+                    history.Record(note);
                 }
             });
 
         return TypedResults.Ok(new AckResponse(applied, receipts.Count - applied));
+    }
+
+    /// <summary>
+    /// The steps one receipt tells of: the relay's take (of a doorbell) and show, which happened whether or not the
+    /// receipt was still current, and the acknowledgement or release when it was.
+    /// </summary>
+    private static HistoryNote? ReceiptNote(string channel, string eventId, ReceiptDelivery? delivery, EventStep? step, DateTimeOffset now)
+    {
+        var steps = new List<StepTime>(3);
+        if (delivery?.TakenAt is { } takenAt)
+        {
+            steps.Add(new StepTime(EventStep.Taken, takenAt));
+        }
+
+        if (delivery?.ShownAt is { } shownAt)
+        {
+            steps.Add(new StepTime(EventStep.Shown, shownAt));
+        }
+
+        if (step is { } done)
+        {
+            steps.Add(new StepTime(done, now));
+        }
+
+        return steps.Count == 0 ? null : new HistoryNote(channel, eventId, steps);
     }
 
     private static async Task<Results<Ok<ChannelEvent>, ProblemHttpResult>> GetEventAsync(

@@ -20,6 +20,15 @@ public static class EventTelemetry
 
     private static readonly Counter<long> Refused = Meter.CreateCounter<long>("serverless.webhooks.refused", "{delivery}", "Webhook deliveries not stored, by source, channel and reason.");
 
+    /// <summary>
+    /// The app's acknowledgement of an event, in the event's own trace (the relay sends the envelope's
+    /// <c>traceparent</c> with the receipt); no span without it, so an old relay's acks start no stray traces.
+    /// </summary>
+    public static Activity? StartAcknowledge(string eventId, string? traceParent) =>
+        Source.HasListeners() && ActivityContext.TryParse(traceParent, null, out var parent)
+            ? Source.StartActivity("acknowledge event", ActivityKind.Consumer, parent)?.SetTag("event.id", eventId)
+            : null;
+
     public static void CountRefused(string source, string channel, string reason) =>
         Refused.Add(
             1,

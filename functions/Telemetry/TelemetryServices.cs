@@ -14,6 +14,8 @@ public static class TelemetryServices
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // Always made: without a listener its callback never runs, and an in-process listener can read it.
+        builder.Services.AddHostedService<BacklogGauge>();
         var azureMonitor = !string.IsNullOrWhiteSpace(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         if (!azureMonitor && !otlp)

@@ -10,8 +10,8 @@ using OpenTelemetry.Trace;
 namespace Serverless.Relay.Channel;
 
 /// <summary>
-/// The relay's half of an event's trace: showing it in the session is a span under the function app's
-/// (its trace context arrives in the envelope's <c>traceparent</c>), and the time from webhook to session is
+/// The relay's half of an event's trace: taking it and, inside that, showing it in the session are spans under the
+/// function app's (its trace context arrives in the envelope's <c>traceparent</c>), and the time from webhook to session is
 /// a histogram. Exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; off otherwise.
 /// </summary>
 public static class RelayTelemetry
@@ -25,12 +25,17 @@ public static class RelayTelemetry
     private static readonly Histogram<double> Latency = Meter.CreateHistogram<double>(
         "serverless.relay.webhook_to_session", "ms", "From the event's arrival at the function app to its notification in the session.");
 
-    /// <summary>A span for showing the event, under the app's span when the envelope carried its trace context.</summary>
+    /// <summary>A span for the relay's handling of one event it received, under the app's span when the envelope carried its trace context.</summary>
+    public static Activity? StartTake(string eventId, string? traceParent) => StartUnder("take event", eventId, traceParent);
+
+    /// <summary>A span for showing the event: inside the relay's take of it, else under the app's span from the envelope.</summary>
     public static Activity? StartShow(string eventId, string? traceParent) =>
-        Source.StartActivity(
-            "show event",
-            ActivityKind.Consumer,
-            ActivityContext.TryParse(traceParent, null, out var parent) ? parent : default)
+        Activity.Current is { } take && take.Source == Source
+            ? Source.StartActivity("show event")?.SetTag("event.id", eventId)
+            : StartUnder("show event", eventId, traceParent);
+
+    private static Activity? StartUnder(string name, string eventId, string? traceParent) =>
+        Source.StartActivity(name, ActivityKind.Consumer, ActivityContext.TryParse(traceParent, null, out var parent) ? parent : default)
         ?.SetTag("event.id", eventId);
 
     public static void RecordShown(DateTimeOffset? acceptedAt, DateTimeOffset now)

@@ -12,8 +12,12 @@ public interface IRelayApi
     /// <summary>The oldest waiting events, hidden from other receivers for the visibility timeout.</summary>
     Task<BacklogBatch> ReceiveBacklogAsync(int max, CancellationToken cancellationToken);
 
-    /// <summary>Removes delivered events from the inbox; the answer counts the receipts that were stale (their event was received again since).</summary>
-    Task<AckResponse> AcknowledgeAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken);
+    /// <summary>
+    /// Removes delivered events from the inbox; the answer counts the receipts that were stale (their event was
+    /// received again since). <paramref name="deliveries"/>, one per receipt or none, tells the app's history when
+    /// each was taken and shown.
+    /// </summary>
+    Task<AckResponse> AcknowledgeAsync(IReadOnlyList<string> receipts, IReadOnlyList<ReceiptDelivery?>? deliveries, CancellationToken cancellationToken);
 
     /// <summary>Makes events that were taken but not shown visible again at once, instead of after the visibility timeout.</summary>
     Task ReleaseAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken);

@@ -87,11 +87,11 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
     public Task<RedriveResponse> RedriveAsync(CancellationToken cancellationToken) =>
         PostAsync("api/relay/redrive", new RedriveRequest(settings.Channel), Json.RedriveRequest, Json.RedriveResponse, "redrive", cancellationToken);
 
-    public Task<AckResponse> AcknowledgeAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken) =>
-        PostReceiptsAsync("api/relay/ack", receipts, "ack", cancellationToken);
+    public Task<AckResponse> AcknowledgeAsync(IReadOnlyList<string> receipts, IReadOnlyList<ReceiptDelivery?>? deliveries, CancellationToken cancellationToken) =>
+        PostReceiptsAsync("api/relay/ack", receipts, deliveries, "ack", cancellationToken);
 
     public Task ReleaseAsync(IReadOnlyList<string> receipts, CancellationToken cancellationToken) =>
-        PostReceiptsAsync("api/relay/release", receipts, "release", cancellationToken);
+        PostReceiptsAsync("api/relay/release", receipts, null, "release", cancellationToken);
 
     public async Task<ReplyResponse> ReplyAsync(string? chatId, string text, string? replyTo, string? format, CancellationToken cancellationToken)
     {
@@ -150,9 +150,15 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
         return await SendAsync(request, Typed(Json.QuestionStatus), operation, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<AckResponse> PostReceiptsAsync(string path, IReadOnlyList<string> receipts, string operation, CancellationToken cancellationToken)
+    private async Task<AckResponse> PostReceiptsAsync(
+        string path, IReadOnlyList<string> receipts, IReadOnlyList<ReceiptDelivery?>? deliveries, string operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(receipts);
+        if (deliveries is not null && deliveries.Count != receipts.Count)
+        {
+            throw new ArgumentException("One delivery (or null) per receipt.", nameof(deliveries));
+        }
+
         if (receipts.Count == 0)
         {
             return new AckResponse(0, 0);
@@ -162,15 +168,17 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
         var (acknowledged, stale) = (0, 0);
         for (var start = 0; start < receipts.Count; start += RelayApiDefaults.MaxReceiptsPerCall)
         {
-            IReadOnlyList<string> chunk = receipts.Count <= RelayApiDefaults.MaxReceiptsPerCall
-                ? receipts
-                : [.. receipts.Skip(start).Take(RelayApiDefaults.MaxReceiptsPerCall)];
-            var answer = await PostAsync(path, new AckRequest(settings.Channel, chunk), Json.AckRequest, Json.AckResponse, operation, cancellationToken).ConfigureAwait(false);
+            var request = receipts.Count <= RelayApiDefaults.MaxReceiptsPerCall
+                ? new AckRequest(settings.Channel, receipts, deliveries)
+                : new AckRequest(settings.Channel, Chunk(receipts, start), deliveries is null ? null : Chunk(deliveries, start));
+            var answer = await PostAsync(path, request, Json.AckRequest, Json.AckResponse, operation, cancellationToken).ConfigureAwait(false);
             acknowledged += answer.Acknowledged;
             stale += answer.Stale;
         }
 
         return new AckResponse(acknowledged, stale);
+
+        static IReadOnlyList<T> Chunk<T>(IReadOnlyList<T> items, int start) => [.. items.Skip(start).Take(RelayApiDefaults.MaxReceiptsPerCall)];
     }
 
     private Task<TResponse> PostAsync<TRequest, TResponse>(
@@ -278,6 +286,10 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
             };
         }
     }
+
+    /// <summary>Sends a past event of the channel again as a new event; 404 (a <see cref="RelayApiException"/>) when the app no longer has it.</summary>
+    public Task<ReplayResponse> ReplayAsync(string eventId, CancellationToken cancellationToken) =>
+        PostAsync("api/relay/replay", new ReplayRequest(settings.Channel, eventId), Json.ReplayRequest, Json.ReplayResponse, "replay", cancellationToken);
 
     private Uri BaseUrl() => settings.Url.AbsoluteUri.EndsWith('/') ? settings.Url : new Uri(settings.Url.AbsoluteUri + "/");
 

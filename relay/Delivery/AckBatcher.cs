@@ -1,6 +1,7 @@
 using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Serverless.Contracts;
 using Serverless.Relay.Connection;
 
 namespace Serverless.Relay.Delivery;
@@ -39,7 +40,7 @@ public sealed partial class AckBatcher : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly AckBatcherOptions _options;
-    private readonly System.Threading.Channels.Channel<string> _queue;
+    private readonly System.Threading.Channels.Channel<PendingAck> _queue;
     // Cancelled when the flush deadline passes (or on dispose): the call in flight and every wait stop.
     private readonly CancellationTokenSource _stop = new();
     // Cancelled when the flush starts: the linger and any backoff wait end at once.
@@ -60,7 +61,7 @@ public sealed partial class AckBatcher : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxReceiptsPerCall, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Capacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxAttempts, 1);
-        _queue = System.Threading.Channels.Channel.CreateBounded<string>(
+        _queue = System.Threading.Channels.Channel.CreateBounded<PendingAck>(
             new BoundedChannelOptions(_options.Capacity)
             {
                 FullMode = BoundedChannelFullMode.DropOldest,
@@ -70,11 +71,14 @@ public sealed partial class AckBatcher : IDisposable
         _sender = Task.Run(SendLoopAsync);
     }
 
-    /// <summary>Queues a receipt for the next call; returns at once. False once the batcher is flushing or stopped.</summary>
-    public bool Enqueue(string receipt)
+    /// <summary>
+    /// Queues a receipt (and what the relay saw of its event, for the app's history) for the next call; returns at
+    /// once. False once the batcher is flushing or stopped.
+    /// </summary>
+    public bool Enqueue(string receipt, ReceiptDelivery? delivery = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(receipt);
-        if (_queue.Writer.TryWrite(receipt))
+        if (_queue.Writer.TryWrite(new PendingAck(receipt, delivery)))
         {
             return true;
         }
@@ -128,7 +132,7 @@ public sealed partial class AckBatcher : IDisposable
     private async Task SendLoopAsync()
     {
         var reader = _queue.Reader;
-        var batch = new List<string>(Math.Min(_options.MaxReceiptsPerCall, 64));
+        var batch = new List<PendingAck>(Math.Min(_options.MaxReceiptsPerCall, 64));
         try
         {
             while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
@@ -161,7 +165,7 @@ public sealed partial class AckBatcher : IDisposable
         }
     }
 
-    private void Fill(ChannelReader<string> reader, List<string> batch)
+    private void Fill(ChannelReader<PendingAck> reader, List<PendingAck> batch)
     {
         while (batch.Count < _options.MaxReceiptsPerCall && reader.TryRead(out var receipt))
         {
@@ -169,14 +173,17 @@ public sealed partial class AckBatcher : IDisposable
         }
     }
 
-    private async Task SendAsync(List<string> batch)
+    private async Task SendAsync(List<PendingAck> batch)
     {
+        IReadOnlyList<string> receipts = [.. batch.Select(p => p.Receipt)];
+        // Sent only when there is something to tell: the app reads a missing list as "nothing".
+        IReadOnlyList<ReceiptDelivery?>? deliveries = batch.Any(p => p.Delivery is not null) ? [.. batch.Select(p => p.Delivery)] : null;
         var backoff = new Backoff(_options.FirstRetryDelay, _options.MaxRetryDelay);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var answer = await _api.AcknowledgeAsync([.. batch], _stop.Token).ConfigureAwait(false);
+                var answer = await _api.AcknowledgeAsync(receipts, deliveries, _stop.Token).ConfigureAwait(false);
                 if (answer is { Stale: > 0 and var stale })
                 {
                     // Final: a stale receipt stays stale. Its event was received again, and that newer receipt acknowledges it.
@@ -228,7 +235,7 @@ public sealed partial class AckBatcher : IDisposable
         _ => false,
     };
 
-    private void OnDropped(string receipt)
+    private void OnDropped(PendingAck dropped)
     {
         // Once, then every thousandth: a long outage of the ack call must not flood stderr.
         if (Interlocked.Increment(ref _dropped) % 1000 == 1)
@@ -236,6 +243,8 @@ public sealed partial class AckBatcher : IDisposable
             LogDropped(_options.Capacity, Interlocked.Read(ref _dropped));
         }
     }
+
+    private sealed record PendingAck(string Receipt, ReceiptDelivery? Delivery);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Stale} of {Count} receipt(s) were stale: those events were received again since, and the newer receipt acknowledges them")]
     private partial void LogStale(int stale, int count);

@@ -34,6 +34,9 @@ public sealed partial class EventDelivery(
     public async Task DeliverAsync(RelayEvent relayEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(relayEvent);
+        // A doorbell is a take the app does not see (a backlog take is its own step): the relay tells it with the ack.
+        var takenAt = timeProvider.GetUtcNow();
+        using var take = RelayTelemetry.StartTake(relayEvent.Id, relayEvent.Attribute("traceparent"));
         try
         {
             await _serial.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -59,7 +62,7 @@ public sealed partial class EventDelivery(
 
             if (shown || !_acknowledged.Covers(relayEvent.Id, relayEvent.Receipt))
             {
-                Acknowledge(relayEvent, received: false);
+                Acknowledge(relayEvent, received: false, shown ? takenAt : null, shown);
             }
             else
             {
@@ -100,9 +103,10 @@ public sealed partial class EventDelivery(
                 {
                     foreach (var relayEvent in batch.Events)
                     {
-                        await NotifyOnceAsync(relayEvent, cancellationToken).ConfigureAwait(false);
+                        using var take = RelayTelemetry.StartTake(relayEvent.Id, relayEvent.Attribute("traceparent"));
+                        var shown = await NotifyOnceAsync(relayEvent, cancellationToken).ConfigureAwait(false);
                         // The receipt of a receive is the event's newest: acknowledged whether shown now or before.
-                        Acknowledge(relayEvent, received: true);
+                        Acknowledge(relayEvent, received: true, takenAt: null, shown);
                         handled++;
                     }
                 }
@@ -177,11 +181,14 @@ public sealed partial class EventDelivery(
         return true;
     }
 
-    /// <summary>Queues the receipt for the batcher; never waits on the call.</summary>
-    private void Acknowledge(RelayEvent relayEvent, bool received)
+    /// <summary>
+    /// Queues the receipt for the batcher, never waiting on the call, with what the app's history cannot see: when
+    /// a doorbell's event was taken, when the event was shown (now, if it was), and its trace context.
+    /// </summary>
+    private void Acknowledge(RelayEvent relayEvent, bool received, DateTimeOffset? takenAt, bool shown)
     {
         _acknowledged.Record(relayEvent.Id, relayEvent.Receipt, received);
-        _acks.Enqueue(relayEvent.Receipt);
+        _acks.Enqueue(relayEvent.Receipt, new ReceiptDelivery(takenAt, shown ? timeProvider.GetUtcNow() : null, relayEvent.Attribute("traceparent")));
     }
 
     /// <summary>Best effort, with its own short deadline: it often runs because the relay is stopping.</summary>

@@ -23,6 +23,7 @@ public static class EventTranslator
         ("user", "user"),
         ("replyto", "reply_to"),
         ("quoted", "quoted"),
+        ("replayof", "replay_of"),
     ];
 
     public const int MaxContentLength = ChannelContent.MaxLength;

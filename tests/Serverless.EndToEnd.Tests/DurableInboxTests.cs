@@ -288,14 +288,14 @@ public sealed class DurableInboxTests(AzuriteFixture fixture, ITestOutputHelper 
 
     private sealed class RecordingPublisher(List<string> published) : Serverless.Functions.Publishing.IEventPublisher
     {
-        public Task PublishAsync(ChannelEvent channelEvent, string receipt, CancellationToken cancellationToken)
+        public Task<bool> PublishAsync(ChannelEvent channelEvent, string receipt, CancellationToken cancellationToken)
         {
             lock (published)
             {
                 published.Add(channelEvent.Id);
             }
 
-            return Task.CompletedTask;
+            return Task.FromResult(true);
         }
     }
 

@@ -24,27 +24,54 @@ public sealed class EventHistoryPathTests(LocalDefaultApp local) : IClassFixture
 
     private static List<string> Steps(JsonNode? record) => record is null ? [] : [.. record["steps"]!.AsArray().Select(s => (string)s!["step"]!)];
 
+    private async Task<JsonNode?> HistoryUntilAsync(string channel, string id, string step)
+    {
+        JsonNode? record = null;
+        Assert.True(
+            await RelayProcess.EventuallyAsync(
+                () => Steps(record = HistoryAsync(channel, id).GetAwaiter().GetResult()).Contains(step),
+                TimeSpan.FromSeconds(30)),
+            $"no {step} step: " + record?.ToJsonString());
+        return record;
+    }
+
+    private static void AssertInOrderAndRecent(JsonNode record)
+    {
+        var times = record["steps"]!.AsArray().Select(s => (DateTimeOffset)s!["at"]!).ToList();
+        Assert.Equal(times.Order(), times);
+        Assert.All(times, t => Assert.InRange(t, DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow.AddSeconds(1)));
+    }
+
+    [Fact]
+    public async Task The_history_of_one_event_rung_into_a_running_relay_shows_every_step_in_order_including_shown()
+    {
+        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "hist-push", "dev-relay-token");
+        await WebhookToChannelTests.WaitUntilConnectedAsync(relay);
+        var id = await Webhook.PostAcceptedAsync(_http, "hist-push", new { title = "Checkout latency" });
+
+        var record = await HistoryUntilAsync("hist-push", id, "acknowledged");
+
+        Assert.Equal(["received", "stored", "rung", "taken", "shown", "acknowledged"], Steps(record));
+        AssertInOrderAndRecent(record!);
+        var shownAt = (DateTimeOffset)record!["steps"]![4]!["at"]!;
+        Assert.Single(relay.Notifications);
+        Assert.InRange(shownAt, (DateTimeOffset)record["steps"]![3]!["at"]!, (DateTimeOffset)record["steps"]![5]!["at"]!);
+    }
+
     [Fact]
     public async Task The_history_of_one_event_through_the_whole_path_shows_every_step_in_order_with_times()
     {
-        // Sent before the relay runs, so the relay takes it from the backlog.
+        // Sent before the relay runs, so the relay takes it from the backlog; no relay listened, so nothing rang.
         var id = await Webhook.PostAcceptedAsync(_http, "hist-path", new { title = "Deploy failed" });
         await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "hist-path", "dev-relay-token");
         await relay.SettledAsync(1, () => Task.FromResult(_app.Services.GetRequiredService<EmbeddedEventInbox>().Count("hist-path")), TimeSpan.FromSeconds(30));
 
-        JsonNode? record = null;
-        Assert.True(
-            await RelayProcess.EventuallyAsync(
-                () => Steps(record = HistoryAsync("hist-path", id).GetAwaiter().GetResult()).Contains("acknowledged"),
-                TimeSpan.FromSeconds(30)),
-            "no acknowledged step: " + record?.ToJsonString());
+        var record = await HistoryUntilAsync("hist-path", id, "acknowledged");
 
-        Assert.Equal(["received", "stored", "rung", "taken", "acknowledged"], Steps(record));
+        Assert.Equal(["received", "stored", "taken", "shown", "acknowledged"], Steps(record));
         Assert.Equal("acknowledged", (string?)record!["status"]);
         Assert.Equal("generic", (string?)record["source"]);
-        var times = record["steps"]!.AsArray().Select(s => (DateTimeOffset)s!["at"]!).ToList();
-        Assert.Equal(times.Order(), times);
-        Assert.All(times, t => Assert.InRange(t, DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow.AddSeconds(1)));
+        AssertInOrderAndRecent(record);
 
         // Claude sees the same through the list_events tool.
         var listed = await relay.Client.CallToolAsync("list_events", new Dictionary<string, object?> { ["status"] = "acknowledged" });
@@ -55,15 +82,42 @@ public sealed class EventHistoryPathTests(LocalDefaultApp local) : IClassFixture
         Assert.True(bad.IsError);
     }
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunRelayAsync(string channel, params string[] arguments)
+    private Task<(int ExitCode, string Stdout, string Stderr)> RunRelayAsync(string channel, params string[] arguments) =>
+        RelayProcess.RunCommandAsync(_app.BaseUrl, channel, arguments);
+
+    [Fact]
+    public async Task Relay_replay_shows_a_past_event_once_more_with_a_new_id_naming_the_original()
     {
-        using var process = Process.Start(RelayProcess.StartInfo("dev-relay-token", [.. arguments, "--url", _app.BaseUrl.ToString(), "--channel", channel]))!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "hist-replay", "dev-relay-token");
+        await WebhookToChannelTests.WaitUntilConnectedAsync(relay);
+        var id = await Webhook.PostAcceptedAsync(_http, "hist-replay", new { title = "Payment failed", severity = "error" });
+        await HistoryUntilAsync("hist-replay", id, "acknowledged");
+
+        var replay = await RunRelayAsync("hist-replay", "replay", id);
+
+        Assert.True(replay.ExitCode == 0, replay.Stderr);
+        var newId = replay.Stdout.Trim();
+        Assert.Matches("^[0-9a-f]{32}$", newId);
+        Assert.NotEqual(id, newId);
+        await relay.SettledAsync(2, () => Task.FromResult(_app.Services.GetRequiredService<EmbeddedEventInbox>().Count("hist-replay")), TimeSpan.FromSeconds(30));
+        Assert.Equal([id, newId], relay.DeliveredEventIds);
+        var shown = relay.Notifications.Single(n => (string?)n["meta"]!["event_id"] == newId);
+        Assert.Equal(id, (string?)shown["meta"]!["replay_of"]);
+        Assert.Equal("error", (string?)shown["meta"]!["severity"]);
+        Assert.Contains("Payment failed", (string?)shown["content"], StringComparison.Ordinal);
+        Assert.False(relay.Notifications.Single(n => (string?)n["meta"]!["event_id"] == id)["meta"]!.AsObject().ContainsKey("replay_of"));
+    }
+
+    [Fact]
+    public async Task Relay_replay_of_an_unknown_event_says_so_and_sends_nothing()
+    {
+        var unknown = await RunRelayAsync("hist-replay-unknown", "replay", "0123456789abcdef0123456789abcdef");
+
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("404", unknown.Stderr, StringComparison.Ordinal);
+        Assert.Contains("has no event 0123456789abcdef0123456789abcdef to replay", unknown.Stderr, StringComparison.Ordinal);
+        Assert.Empty(unknown.Stdout);
+        Assert.Equal(0, _app.Services.GetRequiredService<EmbeddedEventInbox>().Count("hist-replay-unknown"));
     }
 
     [Fact]

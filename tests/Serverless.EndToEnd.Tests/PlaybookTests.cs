@@ -49,6 +49,50 @@ public sealed class PlaybookTests(LocalDefaultApp local) : IClassFixture<LocalDe
     }
 
     [Fact]
+    public async Task Playbook_check_prints_the_rule_of_matching_recent_events_and_none_for_the_others()
+    {
+        var playbook = Write("""
+            ## prod-errors
+            when: kind=generic severity=error|critical
+            do: Find the failing deploy.
+            """);
+        var matching = await Webhook.PostAcceptedAsync(local.Http, "playbook-check", new { title = "checkout is down", severity = "critical" });
+        var other = await Webhook.PostAcceptedAsync(local.Http, "playbook-check", new { title = "nightly report", severity = "info" });
+
+        // The history is written in the background: checked until both events are in it.
+        var table = (ExitCode: -1, Stdout: string.Empty, Stderr: string.Empty);
+        Assert.True(
+            await RelayProcess.EventuallyAsync(
+                () => (table = RelayProcess.RunCommandAsync(local.App.BaseUrl, "playbook-check", "playbook", "check", "--playbook", playbook).GetAwaiter().GetResult()).Stdout.Contains(other, StringComparison.Ordinal),
+                TimeSpan.FromSeconds(30)),
+            table.Stdout + table.Stderr);
+
+        Assert.Equal(0, table.ExitCode);
+        var lines = table.Stdout.Split('\n');
+        Assert.Matches($@"^{matching}\s+prod-errors\s+.*severity=critical", lines.Single(l => l.StartsWith(matching, StringComparison.Ordinal)));
+        Assert.Matches($@"^{other}\s+\(none\)\s+.*severity=info", lines.Single(l => l.StartsWith(other, StringComparison.Ordinal)));
+
+        var json = await RelayProcess.RunCommandAsync(local.App.BaseUrl, "playbook-check", "playbook", "check", "--playbook", playbook, "--json");
+        Assert.Equal(0, json.ExitCode);
+        var byId = System.Text.Json.Nodes.JsonNode.Parse(json.Stdout)!["events"]!.AsArray().ToDictionary(e => (string)e!["id"]!);
+        Assert.Equal("prod-errors", (string?)byId[matching]!["rule"]);
+        Assert.Null(byId[other]!["rule"]);
+        Assert.Equal("playbook-check", (string?)byId[other]!["meta"]!["channel"]);
+    }
+
+    [Fact]
+    public async Task Playbook_check_of_a_playbook_it_cannot_read_exits_2_with_the_line_to_fix()
+    {
+        var playbook = Write("## prod-errors\nwhen: kind=generic colour=red\ndo: look\n");
+
+        var check = await RelayProcess.RunCommandAsync(local.App.BaseUrl, "playbook-check", "playbook", "check", "--playbook", playbook);
+
+        Assert.Equal(2, check.ExitCode);
+        Assert.Contains("playbook.md, line 2: 'colour' is not something an event has", check.Stderr, StringComparison.Ordinal);
+        Assert.Empty(check.Stdout);
+    }
+
+    [Fact]
     public async Task A_playbook_the_relay_cannot_read_stops_it_at_start_with_the_line_to_fix()
     {
         var playbook = Write("## prod-errors\nwhen: kind=generic colour=red\ndo: look\n");

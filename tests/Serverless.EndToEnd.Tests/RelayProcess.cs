@@ -119,6 +119,18 @@ public sealed class RelayProcess : IAsyncDisposable
         return start;
     }
 
+    /// <summary>Runs one relay subcommand against the app with the development token, stdin closed; its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCommandAsync(Uri url, string channel, params string[] arguments)
+    {
+        using var process = Process.Start(StartInfo("dev-relay-token", [.. arguments, "--url", url.ToString(), "--channel", channel]))!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
     /// <summary>A state file of its own for one relay run.</summary>
     public static string NewStateFile() => Path.Combine(Path.GetTempPath(), $"relay-test-{Guid.NewGuid():N}.delivered");
 

@@ -36,6 +36,23 @@ public sealed class StorageQueueEventInboxTests(AzuriteFixture fixture)
     };
 
     [Fact]
+    public async Task The_backlog_depth_of_a_channel_it_stored_to_is_its_queues_message_count()
+    {
+        var inbox = Inbox();
+        var channel = "depth-" + Guid.NewGuid().ToString("N")[..8];
+        for (var i = 0; i < 3; i++)
+        {
+            await inbox.StoreAsync(Event(channel), default);
+        }
+
+        // The first look starts the read in the background and answers with what is known: nothing yet.
+        Assert.DoesNotContain(inbox.Depths(), d => d.Channel == channel);
+        Assert.True(
+            await RelayProcess.EventuallyAsync(() => inbox.Depths().Contains((channel, 3)), TimeSpan.FromSeconds(30)),
+            string.Join(", ", inbox.Depths()));
+    }
+
+    [Fact]
     public async Task The_store_receipt_acknowledges_and_a_received_receipt_replaces_it()
     {
         var inbox = Inbox();

@@ -76,4 +76,48 @@ public sealed class TableEventHistoryStoreTests(AzuriteFixture fixture)
         Assert.NotNull(await store.GetAsync("ops", "recent", default));
         Assert.Equal([("github", RefusalReason.BadSignature, 10L)], (await store.RefusalsAsync("ops", default)).Select(r => (r.Source, r.Reason, r.Count)));
     }
+
+    private static Serverless.Functions.Events.ChannelEvent Envelope(string channel, string id, string data) => new()
+    {
+        Id = id,
+        Source = "/hooks/generic",
+        Type = "generic.webhook",
+        Time = T0,
+        Channel = channel,
+        Kind = "generic",
+        EventType = "webhook",
+        Trust = Serverless.Functions.Events.TrustLevel.ThirdParty,
+        Summary = "db down",
+        Severity = "critical",
+        Data = System.Text.Json.Nodes.JsonValue.Create(data),
+    };
+
+    [Fact]
+    public async Task Envelopes_are_kept_in_the_row_or_in_a_blob_for_a_replay_with_their_meta_and_go_with_the_retention()
+    {
+        var container = new Azure.Storage.Blobs.BlobContainerClient(fixture.Azurite.ConnectionString, "history-envelopes-" + Guid.NewGuid().ToString("N")[..8]);
+        var store = new TableEventHistoryStore(
+            StorageClients.CreateTable(new StorageOptions { ConnectionString = fixture.Azurite.ConnectionString }, "history" + Guid.NewGuid().ToString("N")[..8]),
+            container);
+        var small = Envelope("ops", "small", "x");
+        // Past what a table property holds (64 KiB): the envelope goes to a blob.
+        var large = Envelope("ops", "large", new string('y', 200_000));
+        await store.WriteAsync(
+        [
+            Accepted("ops", "small", T0.AddDays(-10)) with { Envelope = small },
+            Accepted("ops", "large", T0.AddDays(-10)) with { Envelope = large },
+        ], default);
+
+        Assert.Equal("x", (string?)(await store.GetEnvelopeAsync("ops", "small", default))!.Data);
+        Assert.Equal(200_000, ((string?)(await store.GetEnvelopeAsync("ops", "large", default))!.Data)!.Length);
+        Assert.Null(await store.GetEnvelopeAsync("ops", "unknown", default));
+        var meta = (await store.GetAsync("ops", "large", default))!.Meta;
+        Assert.Equal(("critical", "generic", "webhook", "ops"), (meta["severity"], meta["kind"], meta["event_type"], meta["channel"]));
+        Assert.Equal(1, await container.GetBlobsAsync().CountAsync());
+
+        Assert.Equal(2, await store.RemoveOlderThanAsync(T0.AddDays(-7), default));
+
+        Assert.Null(await store.GetEnvelopeAsync("ops", "large", default));
+        Assert.Equal(0, await container.GetBlobsAsync().CountAsync());
+    }
 }

@@ -13,7 +13,7 @@ namespace Serverless.EndToEnd.Tests;
 
 /// <summary>
 /// One trace per event across both processes: the function app's spans (an in-memory exporter in this
-/// process) and the relay process's span, exported over OTLP/HTTP to a receiver on 127.0.0.1 that reads
+/// process) and the relay process's spans, exported over OTLP/HTTP to a receiver on 127.0.0.1 that reads
 /// the protobuf the .NET exporter really sends.
 /// </summary>
 public sealed class TraceTests
@@ -21,7 +21,7 @@ public sealed class TraceTests
     private sealed record ReceivedSpan(string TraceId, string SpanId, string ParentSpanId, string Name);
 
     [Fact]
-    public async Task The_relays_show_span_joins_the_trace_the_function_app_started_for_the_event()
+    public async Task One_event_is_one_trace_across_both_processes_from_accept_to_acknowledge()
     {
         var received = new ConcurrentQueue<ReceivedSpan>();
         await using var collector = await StartCollectorAsync(received);
@@ -41,17 +41,34 @@ public sealed class TraceTests
         var id = await Webhook.PostAcceptedAsync(http, "traced", new { title = "deploy failed", severity = "error" });
 
         Assert.True(await RelayProcess.EventuallyAsync(() => relay.Notifications.Count == 1, TimeSpan.FromSeconds(30)), relay.Stderr);
-        Assert.True(await RelayProcess.EventuallyAsync(() => received.Any(s => s.Name == "show event"), TimeSpan.FromSeconds(30)), relay.Stderr);
-        Activity accept;
-        lock (appSpans)
-        {
-            accept = appSpans.Single(s => s.DisplayName == "accept event" && (string?)s.GetTagItem("event.id") == id);
-        }
-
+        Assert.True(await RelayProcess.EventuallyAsync(() => received.Any(s => s.Name == "show event") && received.Any(s => s.Name == "take event"), TimeSpan.FromSeconds(30)), relay.Stderr);
+        Assert.True(await RelayProcess.EventuallyAsync(() => AppSpan(appSpans, "acknowledge event", id) is not null, TimeSpan.FromSeconds(30)), relay.Stderr);
+        var accept = AppSpan(appSpans, "accept event", id)!;
+        var acknowledge = AppSpan(appSpans, "acknowledge event", id)!;
+        var take = received.Single(s => s.Name == "take event");
         var show = received.Single(s => s.Name == "show event");
-        Assert.Equal(accept.TraceId.ToHexString(), show.TraceId);
-        Assert.Equal(accept.SpanId.ToHexString(), show.ParentSpanId);
+
+        // received, stored and rung in the app; taken and shown in the relay; acknowledged in the app again.
+        var trace = accept.TraceId.ToHexString();
+        Assert.Equal(
+            ["accept event", "store event", "ring relay", "acknowledge event"],
+            AppSpans(appSpans).Where(s => s.TraceId.ToHexString() == trace).OrderBy(s => s.StartTimeUtc).Select(s => s.DisplayName));
+        Assert.Equal([trace, trace], new[] { take.TraceId, show.TraceId });
+        Assert.Equal(accept.SpanId.ToHexString(), take.ParentSpanId);
+        Assert.Equal(take.SpanId, show.ParentSpanId);
+        Assert.Equal(accept.SpanId, acknowledge.ParentSpanId);
     }
+
+    private static List<Activity> AppSpans(List<Activity> spans)
+    {
+        lock (spans)
+        {
+            return [.. spans];
+        }
+    }
+
+    private static Activity? AppSpan(List<Activity> spans, string name, string eventId) =>
+        AppSpans(spans).SingleOrDefault(s => s.DisplayName == name && (string?)s.GetTagItem("event.id") == eventId);
 
     private static async Task<WebApplication> StartCollectorAsync(ConcurrentQueue<ReceivedSpan> received)
     {

@@ -12,18 +12,18 @@ namespace Serverless.Functions.WebPubSub.Embedded;
 /// </summary>
 public sealed class EmbeddedEventPublisher(EmbeddedWebPubSubHub hub, IOptions<WebPubSubOptions> options) : IEventPublisher
 {
-    public Task PublishAsync(ChannelEvent channelEvent, string receipt, CancellationToken cancellationToken)
+    public Task<bool> PublishAsync(ChannelEvent channelEvent, string receipt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channelEvent);
         // No relay connected (or waiting to resume) for this channel: the event waits in the inbox for the
         // relay's backlog call, so the doorbell message is not even built.
         if (!hub.HasMembers(options.Value.Hub, channelEvent.Channel))
         {
-            return Task.CompletedTask;
+            return Task.FromResult(false);
         }
 
         var json = JsonSerializer.SerializeToUtf8Bytes(new RelayMessage("event", channelEvent, receipt), EventJson.Options);
         hub.SendToGroup(options.Value.Hub, GroupMessage.FromJson(channelEvent.Channel, json));
-        return Task.CompletedTask;
+        return Task.FromResult(true);
     }
 }

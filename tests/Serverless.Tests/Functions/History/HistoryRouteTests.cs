@@ -50,13 +50,25 @@ public sealed class HistoryRouteTests(HistoryRouteTests.App fixture) : IClassFix
 
     private static List<string> Steps(JsonNode record) => [.. record["steps"]!.AsArray().Select(s => (string)s!["step"]!)];
 
-    [Fact]
-    public async Task An_acknowledged_event_shows_each_step_in_order_with_times()
+    private async Task<string> TakeAsync(string channel)
     {
+        using var backlog = await CallAsync(HttpMethod.Post, "/api/relay/backlog", AdminToken, new { channel });
+        return (string)JsonNode.Parse(await backlog.Content.ReadAsStringAsync())!["events"]![0]!["receipt"]!;
+    }
+
+    [Fact]
+    public async Task An_acknowledged_event_shows_each_step_in_order_with_times_including_when_the_relay_showed_it()
+    {
+        // No relay listens, so nothing rings: the event waits for the backlog call.
         var id = await Webhook.PostAcceptedAsync(fixture.Http, "hist-ack", new { title = "Deploy failed" });
-        using var backlog = await CallAsync(HttpMethod.Post, "/api/relay/backlog", AdminToken, new { channel = "hist-ack" });
-        var receipt = (string)JsonNode.Parse(await backlog.Content.ReadAsStringAsync())!["events"]![0]!["receipt"]!;
-        using var ack = await CallAsync(HttpMethod.Post, "/api/relay/ack", AdminToken, new { channel = "hist-ack", receipts = new[] { receipt } });
+        var receipt = await TakeAsync("hist-ack");
+        var shownAt = DateTimeOffset.UtcNow;
+        using var ack = await CallAsync(HttpMethod.Post, "/api/relay/ack", AdminToken, new
+        {
+            channel = "hist-ack",
+            receipts = new[] { receipt },
+            deliveries = new[] { new { shown_at = shownAt } },
+        });
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
 
         var record = await GetJsonAsync($"/api/relay/history/{id}?channel=hist-ack");
@@ -64,9 +76,33 @@ public sealed class HistoryRouteTests(HistoryRouteTests.App fixture) : IClassFix
         Assert.Equal(id, (string?)record["id"]);
         Assert.Equal("generic", (string?)record["source"]);
         Assert.Equal("acknowledged", (string?)record["status"]);
-        Assert.Equal(["received", "stored", "rung", "taken", "acknowledged"], Steps(record));
+        Assert.Equal(["received", "stored", "taken", "shown", "acknowledged"], Steps(record));
+        Assert.Equal(shownAt, (DateTimeOffset)record["steps"]![3]!["at"]!);
         var times = record["steps"]!.AsArray().Select(s => (DateTimeOffset)s!["at"]!).ToList();
         Assert.Equal(times.Order(), times);
+    }
+
+    [Fact]
+    public async Task An_ack_without_deliveries_from_an_older_relay_still_acknowledges_and_records_no_shown_step()
+    {
+        var id = await Webhook.PostAcceptedAsync(fixture.Http, "hist-old-relay", new { title = "old relay" });
+        using var ack = await CallAsync(HttpMethod.Post, "/api/relay/ack", AdminToken, new { channel = "hist-old-relay", receipts = new[] { await TakeAsync("hist-old-relay") } });
+
+        Assert.Equal(1, (int)JsonNode.Parse(await ack.Content.ReadAsStringAsync())!["acknowledged"]!);
+        Assert.Equal(["received", "stored", "taken", "acknowledged"], Steps(await GetJsonAsync($"/api/relay/history/{id}?channel=hist-old-relay")));
+    }
+
+    [Fact]
+    public async Task Deliveries_that_do_not_pair_with_the_receipts_get_a_problem_and_acknowledge_nothing()
+    {
+        await Webhook.PostAcceptedAsync(fixture.Http, "hist-pairs", new { title = "pairs" });
+        var receipt = await TakeAsync("hist-pairs");
+        using var ack = await CallAsync(HttpMethod.Post, "/api/relay/ack", AdminToken, new { channel = "hist-pairs", receipts = new[] { receipt }, deliveries = Array.Empty<object>() });
+
+        Assert.Equal(HttpStatusCode.BadRequest, ack.StatusCode);
+        Assert.Contains("deliveries", (string?)JsonNode.Parse(await ack.Content.ReadAsStringAsync())!["detail"], StringComparison.Ordinal);
+        using var again = await CallAsync(HttpMethod.Post, "/api/relay/ack", AdminToken, new { channel = "hist-pairs", receipts = new[] { receipt } });
+        Assert.Equal(1, (int)JsonNode.Parse(await again.Content.ReadAsStringAsync())!["acknowledged"]!);
     }
 
     [Fact]
@@ -119,6 +155,60 @@ public sealed class HistoryRouteTests(HistoryRouteTests.App fixture) : IClassFix
         Assert.Equal(0, (int)JsonNode.Parse(await again.Content.ReadAsStringAsync())!["redriven"]!);
     }
 
+    [Fact]
+    public async Task Replay_stores_the_event_again_under_a_new_id_that_names_the_original()
+    {
+        var id = await Webhook.PostAcceptedAsync(fixture.Http, "hist-replay", new { title = "Payment failed", severity = "error" });
+        await fixture.Running.Services.GetRequiredService<EventHistory>().DrainAsync(default);
+
+        using var replay = await CallAsync(HttpMethod.Post, "/api/relay/replay", AdminToken, new { channel = "hist-replay", id });
+
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        var answer = JsonNode.Parse(await replay.Content.ReadAsStringAsync())!;
+        var newId = (string)answer["id"]!;
+        Assert.Equal(id, (string?)answer["replay_of"]);
+        Assert.NotEqual(id, newId);
+        using var backlog = await CallAsync(HttpMethod.Post, "/api/relay/backlog", AdminToken, new { channel = "hist-replay" });
+        var events = JsonNode.Parse(await backlog.Content.ReadAsStringAsync())!["events"]!.AsArray().Select(e => e!["event"]!).ToList();
+        Assert.Equal([id, newId], events.Select(e => (string)e["id"]!));
+        Assert.Equal(id, (string?)events[1]["replayof"]);
+        Assert.Null(events[0]["replayof"]);
+        Assert.Equal((string?)events[0]["summary"], (string?)events[1]["summary"]);
+        Assert.Equal("error", (string?)events[1]["severity"]);
+        Assert.Equal(["received", "stored", "taken"], Steps(await GetJsonAsync($"/api/relay/history/{newId}?channel=hist-replay")));
+    }
+
+    [Fact]
+    public async Task Replay_of_an_unknown_event_is_a_404_that_says_why_and_stores_nothing()
+    {
+        using var unknown = await CallAsync(HttpMethod.Post, "/api/relay/replay", AdminToken, new { channel = "hist-replay-none", id = "0123456789abcdef" });
+        using var bad = await CallAsync(HttpMethod.Post, "/api/relay/replay", AdminToken, new { channel = "hist-replay-none", id = "../x" });
+        using var other = await CallAsync(HttpMethod.Post, "/api/relay/replay", TokenA, new { channel = "team-b", id = "0123456789abcdef" });
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("has no event 0123456789abcdef to replay", (string?)JsonNode.Parse(await unknown.Content.ReadAsStringAsync())!["detail"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        Assert.Equal(0, fixture.Running.Services.GetRequiredService<Serverless.Functions.Inbox.EmbeddedEventInbox>().Count("hist-replay-none"));
+    }
+
+    [Fact]
+    public async Task Each_event_in_the_list_carries_the_attributes_a_playbook_rule_tests()
+    {
+        var id = await Webhook.PostAcceptedAsync(fixture.Http, "hist-meta", new { title = "db down", severity = "critical" });
+
+        var record = (await GetJsonAsync("/api/relay/history?channel=hist-meta"))["events"]![0]!;
+
+        Assert.Equal(id, (string?)record["id"]);
+        var meta = record["meta"]!.AsObject();
+        Assert.Equal("generic", (string?)meta["kind"]);
+        Assert.Equal("critical", (string?)meta["severity"]);
+        Assert.Equal("hist-meta", (string?)meta["channel"]);
+        Assert.NotNull((string?)meta["event_type"]);
+        Assert.NotNull((string?)meta["trust"]);
+    }
+
     [Theory]
     [InlineData("""{"channel":"hist-bad","max":0}""", "max")]
     [InlineData("""{"channel":"Not A Channel"}""", "channel")]
@@ -150,7 +240,7 @@ public sealed class HistoryRouteTests(HistoryRouteTests.App fixture) : IClassFix
         Assert.Equal([second, first], all["events"]!.AsArray().Select(e => (string)e!["id"]!));
         Assert.Contains("two", (string?)all["events"]![0]!["summary"], StringComparison.Ordinal);
         Assert.Equal([second], (await GetJsonAsync("/api/relay/history?channel=hist-list&limit=1"))["events"]!.AsArray().Select(e => (string)e!["id"]!));
-        Assert.Equal(2, (await GetJsonAsync("/api/relay/history?channel=hist-list&source=generic&since=10m&status=rung"))["events"]!.AsArray().Count);
+        Assert.Equal(2, (await GetJsonAsync("/api/relay/history?channel=hist-list&source=generic&since=10m&status=stored"))["events"]!.AsArray().Count);
         Assert.Empty((await GetJsonAsync("/api/relay/history?channel=hist-list&source=github"))["events"]!.AsArray());
         Assert.Empty((await GetJsonAsync("/api/relay/history?channel=hist-list&status=acknowledged"))["events"]!.AsArray());
         Assert.Empty((await GetJsonAsync($"/api/relay/history?channel=hist-list&since={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"))}"))["events"]!.AsArray());

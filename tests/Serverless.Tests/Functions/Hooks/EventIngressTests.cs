@@ -27,7 +27,7 @@ public class EventIngressTests
         _inbox.Setup(i => i.StoreAsync(It.IsAny<ChannelEvent>(), It.IsAny<CancellationToken>()))
             .Callback(() => order.Add("store")).ReturnsAsync("m1:r1");
         _publisher.Setup(p => p.PublishAsync(It.IsAny<ChannelEvent>(), "m1:r1", It.IsAny<CancellationToken>()))
-            .Callback(() => order.Add("publish")).Returns(Task.CompletedTask);
+            .Callback(() => order.Add("publish")).ReturnsAsync(true);
 
         var stored = await Ingress().AcceptAsync("generic", "ops", Draft(), CancellationToken.None);
 
@@ -72,7 +72,7 @@ public class EventIngressTests
     public async Task Ids_are_unique_and_ordered_by_time()
     {
         _inbox.Setup(i => i.StoreAsync(It.IsAny<ChannelEvent>(), It.IsAny<CancellationToken>())).ReturnsAsync("m:r");
-        _publisher.Setup(p => p.PublishAsync(It.IsAny<ChannelEvent>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        _publisher.Setup(p => p.PublishAsync(It.IsAny<ChannelEvent>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
         var ingress = Ingress();
 
         var first = await ingress.AcceptAsync("generic", "ops", Draft(), CancellationToken.None);
@@ -105,7 +105,11 @@ public class EventIngressTests
     {
         _inbox.Setup(i => i.StoreAsync(It.IsAny<ChannelEvent>(), It.IsAny<CancellationToken>())).ReturnsAsync("m1:r1");
         _publisher.Setup(p => p.PublishAsync(It.IsAny<ChannelEvent>(), "m1:r1", It.IsAny<CancellationToken>()))
-            .Returns((ChannelEvent _, string _, CancellationToken token) => Task.Delay(Timeout.Infinite, token));
+            .Returns(async (ChannelEvent _, string _, CancellationToken token) =>
+            {
+                await Task.Delay(Timeout.Infinite, token);
+                return true;
+            });
 
         var accepting = Ingress().AcceptAsync("generic", "ops", Draft(), CancellationToken.None);
         _clock.Advance(EventIngress.RingBudget);

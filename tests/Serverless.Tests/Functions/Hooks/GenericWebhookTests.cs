@@ -23,7 +23,7 @@ public sealed class GenericWebhookTests : IAsyncLifetime
     {
         _publisher.Setup(p => p.PublishAsync(It.IsAny<ChannelEvent>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Callback<ChannelEvent, string, CancellationToken>((e, _, _) => _published.Add(e))
-            .Returns(Task.CompletedTask);
+            .ReturnsAsync(true);
         _app = await RunningFunctionsApp.StartAsync(services: s => s.AddSingleton(_publisher.Object));
         _client = _app.CreateClient();
     }

@@ -18,10 +18,10 @@ public sealed class RelayApiClientAckTests
 
         // One live receipt among more than one call's worth of receipts that name no message.
         var receipts = Enumerable.Range(0, RelayApiDefaults.MaxReceiptsPerCall).Select(i => $"gone{i}:x").Append(received.Receipt).ToList();
-        var answer = await api.AcknowledgeAsync(receipts, default);
+        var answer = await api.AcknowledgeAsync(receipts, null, default);
 
         Assert.Equal(new AckResponse(1, RelayApiDefaults.MaxReceiptsPerCall), answer);
-        Assert.Equal(new AckResponse(0, 1), await api.AcknowledgeAsync([received.Receipt], default));
+        Assert.Equal(new AckResponse(0, 1), await api.AcknowledgeAsync([received.Receipt], null, default));
         Assert.Empty((await api.ReceiveBacklogAsync(10, default)).Events);
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
+using Serverless.Contracts;
 using Serverless.Relay.Channel;
 using Serverless.Relay.Connection;
 using Serverless.Relay.Delivery;
@@ -44,8 +45,8 @@ public sealed class AcknowledgementTests : IDisposable
     private static RelayEvent Event(int i, string suffix = "stored") => EventTranslatorTests.Event($"e{i}", receipt: $"m{i}:{suffix}");
 
     private void AnswerAcks(Func<IReadOnlyList<string>, CancellationToken, Task<AckResponse>> answer) =>
-        _api.Setup(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
-            .Returns((IReadOnlyList<string> receipts, CancellationToken ct) =>
+        _api.Setup(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<IReadOnlyList<ReceiptDelivery?>?>(), It.IsAny<CancellationToken>()))
+            .Returns((IReadOnlyList<string> receipts, IReadOnlyList<ReceiptDelivery?>? _, CancellationToken ct) =>
             {
                 _ackCalls.Enqueue([.. receipts]);
                 return answer(receipts, ct);

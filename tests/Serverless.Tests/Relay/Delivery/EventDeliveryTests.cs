@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
+using Serverless.Contracts;
 using Serverless.Relay.Channel;
 using Serverless.Relay.Connection;
 using Serverless.Relay.Delivery;
@@ -12,6 +13,7 @@ public sealed class EventDeliveryTests : IDisposable
     private readonly Mock<IRelayApi> _api = new();
     private readonly CallLog _calls = new();
     private readonly DeliveredEventLog _log = new();
+    private readonly List<ReceiptDelivery?> _deliveries = [];
     private readonly EventDelivery _delivery;
 
     public EventDeliveryTests()
@@ -19,9 +21,16 @@ public sealed class EventDeliveryTests : IDisposable
         _sink.Setup(s => s.SendAsync(It.IsAny<ChannelNotification>(), It.IsAny<CancellationToken>()))
             .Callback<ChannelNotification, CancellationToken>((n, _) => _calls.Add("notify " + n.Meta["event_id"]))
             .Returns(Task.CompletedTask);
-        _api.Setup(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
-            .Callback<IReadOnlyList<string>, CancellationToken>((r, _) => _calls.AddEach("ack ", r))
-            .ReturnsAsync((IReadOnlyList<string> r, CancellationToken _) => new AckResponse(r.Count, 0));
+        _api.Setup(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<IReadOnlyList<ReceiptDelivery?>?>(), It.IsAny<CancellationToken>()))
+            .Callback<IReadOnlyList<string>, IReadOnlyList<ReceiptDelivery?>?, CancellationToken>((r, d, _) =>
+            {
+                _calls.AddEach("ack ", r);
+                lock (_deliveries)
+                {
+                    _deliveries.AddRange(d ?? [.. r.Select(_ => (ReceiptDelivery?)null)]);
+                }
+            })
+            .ReturnsAsync((IReadOnlyList<string> r, IReadOnlyList<ReceiptDelivery?>? _, CancellationToken _) => new AckResponse(r.Count, 0));
         _api.Setup(a => a.ReleaseAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
             .Callback<IReadOnlyList<string>, CancellationToken>((r, _) => _calls.Add("release " + string.Join(",", r)))
             .Returns(Task.CompletedTask);
@@ -44,6 +53,39 @@ public sealed class EventDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task The_ack_tells_when_a_doorbell_event_was_taken_and_shown_and_a_duplicate_was_not_shown_again()
+    {
+        var relayEvent = EventTranslatorTests.Event("e1", receipt: "m1:r1");
+        relayEvent.Envelope["traceparent"] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var before = DateTimeOffset.UtcNow;
+        await _delivery.DeliverAsync(relayEvent, default);
+        await _delivery.DeliverAsync(EventTranslatorTests.Event("e1", receipt: "m1:r2"), default);
+        await _delivery.FlushAcknowledgementsAsync();
+
+        Assert.Equal(["notify e1", "ack m1:r1", "ack m1:r2"], _calls.Snapshot());
+        var first = Assert.IsType<ReceiptDelivery>(_deliveries[0]);
+        Assert.InRange(first.TakenAt!.Value, before, first.ShownAt!.Value);
+        Assert.InRange(first.ShownAt.Value, before, DateTimeOffset.UtcNow);
+        Assert.Equal("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", first.TraceParent);
+        Assert.Null(_deliveries[1]?.ShownAt);
+        Assert.Null(_deliveries[1]?.TakenAt);
+    }
+
+    [Fact]
+    public async Task The_ack_of_a_backlog_event_tells_when_it_was_shown_and_leaves_the_take_to_the_app()
+    {
+        _api.Setup(a => a.ReceiveBacklogAsync(It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new BacklogBatch([EventTranslatorTests.Event("e7", receipt: "m7:r1")], []));
+
+        await _delivery.DrainBacklogAsync(default);
+        await _delivery.FlushAcknowledgementsAsync();
+
+        var delivery = Assert.IsType<ReceiptDelivery>(Assert.Single(_deliveries));
+        Assert.Null(delivery.TakenAt);
+        Assert.NotNull(delivery.ShownAt);
+    }
+
+    [Fact]
     public async Task An_event_that_comes_again_is_acknowledged_but_not_shown_twice()
     {
         await _delivery.DeliverAsync(EventTranslatorTests.Event("e1", receipt: "m1:r1"), default);
@@ -62,7 +104,7 @@ public sealed class EventDeliveryTests : IDisposable
         await Assert.ThrowsAsync<IOException>(() => _delivery.DeliverAsync(EventTranslatorTests.Event("e1"), default));
         await _delivery.FlushAcknowledgementsAsync();
 
-        _api.Verify(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()), Times.Never);
+        _api.Verify(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<IReadOnlyList<ReceiptDelivery?>?>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
@@ -109,7 +151,7 @@ public sealed class EventDeliveryTests : IDisposable
     [Fact]
     public async Task A_failed_acknowledgement_is_not_fatal()
     {
-        _api.Setup(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
+        _api.Setup(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<IReadOnlyList<ReceiptDelivery?>?>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new RelayApiException("down"));
 
         await _delivery.DeliverAsync(EventTranslatorTests.Event("e1"), default);

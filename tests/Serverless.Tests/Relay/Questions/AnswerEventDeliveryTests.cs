@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
+using Serverless.Contracts;
 using Serverless.Relay.Channel;
 using Serverless.Relay.Connection;
 using Serverless.Relay.Delivery;
@@ -20,8 +21,8 @@ public sealed class AnswerEventDeliveryTests : IDisposable
 
     public AnswerEventDeliveryTests()
     {
-        _api.Setup(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((IReadOnlyList<string> r, CancellationToken _) => new AckResponse(r.Count, 0));
+        _api.Setup(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<IReadOnlyList<ReceiptDelivery?>?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((IReadOnlyList<string> r, IReadOnlyList<ReceiptDelivery?>? _, CancellationToken _) => new AckResponse(r.Count, 0));
         _delivery = new EventDelivery(
             _sink.Object, _api.Object, _log, new RecentEvents(), new RelayStatus(TimeProvider.System), TimeProvider.System, NullLogger<EventDelivery>.Instance, questions: _signals);
     }
@@ -59,7 +60,7 @@ public sealed class AnswerEventDeliveryTests : IDisposable
 
         Assert.True(wait.IsCompletedSuccessfully);
         _sink.VerifyNoOtherCalls();
-        _api.Verify(a => a.AcknowledgeAsync(It.Is<IReadOnlyList<string>>(r => r.Contains("m-e1:r")), It.IsAny<CancellationToken>()), Times.Once);
+        _api.Verify(a => a.AcknowledgeAsync(It.Is<IReadOnlyList<string>>(r => r.Contains("m-e1:r")), It.IsAny<IReadOnlyList<ReceiptDelivery?>?>(), It.IsAny<CancellationToken>()), Times.Once);
         Assert.True(_log.Contains("e1"));
     }
 
@@ -70,7 +71,7 @@ public sealed class AnswerEventDeliveryTests : IDisposable
         await _delivery.FlushAcknowledgementsAsync();
 
         _sink.VerifyNoOtherCalls();
-        _api.Verify(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()), Times.Once);
+        _api.Verify(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<IReadOnlyList<ReceiptDelivery?>?>(), It.IsAny<CancellationToken>()), Times.Once);
         Assert.True(_signals.NextAsync(QuestionId).IsCompletedSuccessfully);
     }
 
