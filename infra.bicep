@@ -5,7 +5,7 @@
 // in any setting.
 //
 // Every deployment writes the app settings whole: whatever the README says to configure in Azure comes from a
-// parameter here (sourceSecrets, telegram, discord, relayToken, relayTokenChannels, relayTokens, appSettings), never from a
+// parameter here (sourceSecrets, telegram, slack, discord, relayToken, relayTokenChannels, relayTokens, appSettings), never from a
 // setting changed by hand, which the next deployment would remove.
 
 @description('Prefix for resource names: 3 to 11 lower-case letters or digits.')
@@ -62,6 +62,10 @@ param sourceSecrets object = {}
 @description('Telegram bot: {"botToken": "...", "secretToken": "...", "botUsername": "..."} from BotFather and your choice; {} for none.')
 @secure()
 param telegram object = {}
+
+@description('Slack app: {"signingSecret": "...", "botToken": "xoxb-...", "botUserId": "U..."} from the app\'s Basic Information and OAuth & Permissions pages (botUserId optional); {} for none.')
+@secure()
+param slack object = {}
 
 @description('Discord application: {"publicKey": "...", "applicationId": "...", "botToken": "..."} from the developer portal; {} for none.')
 @secure()
@@ -386,6 +390,14 @@ var telegramSettings = empty(telegram)
       Telegram__BotUsername: telegram.?botUsername ?? ''
     }
 
+var slackSettings = empty(slack)
+  ? {}
+  : {
+      Slack__SigningSecret: slack.?signingSecret ?? ''
+      Slack__BotToken: slack.?botToken ?? ''
+      Slack__BotUserId: slack.?botUserId ?? ''
+    }
+
 var discordSettings = empty(discord)
   ? {}
   : {
@@ -397,7 +409,7 @@ var discordSettings = empty(discord)
 resource siteSettings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(appSettings, moreRelayTokenSettings, sourceSettings, telegramSettings, discordSettings, baseSettings)
+  properties: union(appSettings, moreRelayTokenSettings, sourceSettings, telegramSettings, slackSettings, discordSettings, baseSettings)
   // The Key Vault reference resolves only once the identity may read the secret.
   dependsOn: [
     vaultRoles
@@ -476,6 +488,12 @@ output webhookUrls object = toObject(sources, s => s, s => '${baseUrl}/api/hooks
 
 @description('For Telegram\'s setWebhook, with your secretToken.')
 output telegramWebhookUrl string = '${baseUrl}/api/telegram'
+
+@description('Slack app: Event Subscriptions Request URL.')
+output slackEventsUrl string = '${baseUrl}/api/slack/events'
+
+@description('Slack app: Interactivity Request URL.')
+output slackInteractivityUrl string = '${baseUrl}/api/slack/interactivity'
 
 @description('The Interactions Endpoint URL for the Discord developer portal.')
 output discordInteractionsUrl string = '${baseUrl}/api/discord/interactions'

@@ -6,6 +6,7 @@ using Serverless.Functions.Hosting;
 using Serverless.Functions.Inbox;
 using Serverless.Functions.Questions;
 using Serverless.Functions.Relay;
+using Serverless.Functions.Slack;
 using Serverless.Functions.Sources;
 using Serverless.Functions.Telegram;
 using Serverless.Functions.Telemetry;
@@ -51,6 +52,7 @@ public static class ServerlessServices
             .AddInbox(mode)
             .AddWebPubSub()
             .AddTelegram(mode)
+            .AddSlack(mode)
             .AddDiscord(mode)
             .AddQuestions(mode)
             .AddHostedService<StartupReport>();

@@ -5,6 +5,7 @@ using Serverless.Functions.History;
 using Serverless.Functions.Hooks;
 using Serverless.Functions.Questions;
 using Serverless.Functions.Relay;
+using Serverless.Functions.Slack;
 using Serverless.Functions.Telegram;
 
 namespace Serverless.Functions.Hosting;
@@ -26,6 +27,7 @@ public static class FunctionRoutes
         api.MapRelay();
         api.MapHistory();
         api.MapTelegram();
+        api.MapSlack();
         api.MapDiscord();
         api.MapChatRelay();
         api.MapDiscordRelay();

@@ -4,13 +4,14 @@ using Microsoft.Extensions.Options;
 using Serverless.Functions.Events;
 using Serverless.Functions.Discord;
 using Serverless.Functions.Hosting;
+using Serverless.Functions.Slack;
 using Serverless.Functions.Telegram;
 
 namespace Serverless.Functions.Relay;
 
 /// <summary>
 /// Supplies the development token (every channel) on the local default, unless a chat bot (Telegram or
-/// Discord) is configured, and refuses weak or unbound tokens everywhere else.
+/// Slack or Discord) is configured, and refuses weak or unbound tokens everywhere else.
 /// </summary>
 public sealed partial class RelayOptionsSetup(DeploymentMode mode, IConfiguration configuration) : IPostConfigureOptions<RelayOptions>, IValidateOptions<RelayOptions>
 {
@@ -38,7 +39,7 @@ public sealed partial class RelayOptionsSetup(DeploymentMode mode, IConfiguratio
         if (tokens.Count == 0)
         {
             return ValidateOptionsResult.Fail(ChatBotConfigured() && mode.IsLocalDefault
-                ? "Relay:Tokens is empty: with a chat bot (Telegram or Discord) configured the public development relay token is not accepted (anyone could approve pairings with it); set Relay:Tokens:0:Secret and Relay:Tokens:0:Channels."
+                ? "Relay:Tokens is empty: with a chat bot (Telegram, Slack or Discord) configured the public development relay token is not accepted (anyone could approve pairings with it); set Relay:Tokens:0:Secret and Relay:Tokens:0:Channels."
                 : "Relay:Tokens is empty: set at least one relay token (env Relay__Tokens__0__Secret and Relay__Tokens__0__Channels).");
         }
 
@@ -75,7 +76,7 @@ public sealed partial class RelayOptionsSetup(DeploymentMode mode, IConfiguratio
             var wellKnown = DevelopmentSecrets.IsWellKnown(token.Secret) || DevelopmentSecrets.IsWellKnownHash(token.Sha256);
             if (wellKnown && !(mode.IsLocalDefault && !ChatBotConfigured()))
             {
-                errors.Add($"Relay:Tokens:{i} is a well-known development token, which is refused outside the local default and whenever a chat bot (Telegram or Discord) is configured.");
+                errors.Add($"Relay:Tokens:{i} is a well-known development token, which is refused outside the local default and whenever a chat bot (Telegram, Slack or Discord) is configured.");
             }
             else if (token.Secret is { } value && !mode.IsLocalDefault && value.Length < MinimumTokenLength)
             {
@@ -93,9 +94,11 @@ public sealed partial class RelayOptionsSetup(DeploymentMode mode, IConfiguratio
 
     private static bool HasValue(RelayTokenOptions token) => !string.IsNullOrWhiteSpace(token.Secret) || !string.IsNullOrWhiteSpace(token.Sha256);
 
-    // Anyone who can reach a bot could otherwise be paired, and approve tool use, with the public token.
+    // Pairing lets whoever holds a relay token admit a stranger to a channel, who could then approve tool use:
+    // not with a token anyone can read.
     private bool ChatBotConfigured() =>
         !string.IsNullOrWhiteSpace(configuration[$"{TelegramOptions.Section}:BotToken"])
+        || !string.IsNullOrWhiteSpace(configuration[$"{SlackOptions.Section}:BotToken"])
         || !string.IsNullOrWhiteSpace(configuration[$"{DiscordOptions.Section}:BotToken"]);
 
     /// <summary>The earlier form <c>Relay:Tokens:N = TOKEN</c>, which bound a token to no channel in particular.</summary>

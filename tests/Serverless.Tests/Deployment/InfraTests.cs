@@ -206,7 +206,7 @@ public sealed class InfraTests(CompiledInfra infra) : IClassFixture<CompiledInfr
         var parameters = _template["parameters"]!.AsObject();
         var secure = parameters.Where(p => ((string?)p.Value!["type"])?.StartsWith("secure", StringComparison.OrdinalIgnoreCase) == true).Select(p => p.Key).ToList();
 
-        Assert.Equal(["discord", "relayToken", "relayTokens", "sourceSecrets", "telegram"], secure.Order());
+        Assert.Equal(["discord", "relayToken", "relayTokens", "slack", "sourceSecrets", "telegram"], secure.Order());
         Assert.Null(parameters["relayToken"]!["defaultValue"]);
         // Optional secret maps default to nothing at all ({}), never to a value.
         Assert.All(secure, name => Assert.True(parameters[name]!["defaultValue"] is null or JsonObject { Count: 0 }, name));
@@ -227,7 +227,7 @@ public sealed class InfraTests(CompiledInfra infra) : IClassFixture<CompiledInfr
         var outputs = _template["outputs"]!.AsObject();
 
         Assert.All(
-            ["baseUrl", "functionAppName", "keyVaultName", "webhookUrlPattern", "webhookUrls", "telegramWebhookUrl", "discordInteractionsUrl", "negotiateUrl", "relayTokenCommand", "relayCommand"],
+            ["baseUrl", "functionAppName", "keyVaultName", "webhookUrlPattern", "webhookUrls", "telegramWebhookUrl", "slackEventsUrl", "slackInteractivityUrl", "discordInteractionsUrl", "negotiateUrl", "relayTokenCommand", "relayCommand"],
             o => Assert.True(outputs.ContainsKey(o), o));
         // ARM format() doubles literal braces.
         Assert.Contains("/api/hooks/{{source}}/{{channel}}", (string?)outputs["webhookUrlPattern"]!["value"], StringComparison.Ordinal);
@@ -265,6 +265,7 @@ public sealed class InfraTests(CompiledInfra infra) : IClassFixture<CompiledInfr
         Assert.Contains("parameters('sourceSecrets')", template, StringComparison.Ordinal);
         Assert.Contains("Sources__", template, StringComparison.Ordinal);
         Assert.All(["Telegram__BotToken", "Telegram__SecretToken", "Telegram__BotUsername"], key => Assert.Contains(key, template, StringComparison.Ordinal));
+        Assert.All(["Slack__SigningSecret", "Slack__BotToken", "Slack__BotUserId"], key => Assert.Contains(key, template, StringComparison.Ordinal));
         Assert.All(["Discord__PublicKey", "Discord__ApplicationId", "Discord__BotToken"], key => Assert.Contains(key, template, StringComparison.Ordinal));
         Assert.Contains("/api/discord/interactions", (string?)_template["outputs"]!["discordInteractionsUrl"]!["value"], StringComparison.Ordinal);
         Assert.DoesNotContain("AccountKey", Text(Assert.Single(Resources("Microsoft.Web/sites/config"))), StringComparison.Ordinal);
@@ -278,7 +279,7 @@ public sealed class InfraTests(CompiledInfra infra) : IClassFixture<CompiledInfr
         // The settings are written whole: what the README has users configure in Azure is a parameter merged in,
         // and the settings the template manages come last, so no parameter overrides them.
         Assert.StartsWith(
-            "[union(parameters('appSettings'), variables('moreRelayTokenSettings'), variables('sourceSettings'), variables('telegramSettings'), variables('discordSettings'), createObject(",
+            "[union(parameters('appSettings'), variables('moreRelayTokenSettings'), variables('sourceSettings'), variables('telegramSettings'), variables('slackSettings'), variables('discordSettings'), createObject(",
             properties,
             StringComparison.Ordinal);
         Assert.Contains("parameters('relayTokens')", Text(_template["variables"]!["moreRelayTokens"]!), StringComparison.Ordinal);

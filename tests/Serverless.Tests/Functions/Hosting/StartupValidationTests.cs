@@ -145,4 +145,16 @@ public class StartupValidationTests
 
         Assert.Contains("well-known development token", message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task With_a_Slack_app_configured_the_development_relay_token_is_refused_even_locally()
+    {
+        var message = await StartupErrorAsync(new()
+        {
+            ["Slack:SigningSecret"] = "slack-signing-secret",
+            ["Slack:BotToken"] = "xoxb-1-2-abc",
+        });
+
+        Assert.Contains("chat bot (Telegram or Slack)", message, StringComparison.Ordinal);
+    }
 }
