@@ -48,7 +48,7 @@ public static class ChatServices
 
         if (mode.EmbeddedInbox)
         {
-            services.AddKeyedSingleton<IChatAccessStore>(name, (sp, _) => new EmbeddedChatAccessStore(sp.GetRequiredService<TTransport>().ConfiguredUsers));
+            services.AddKeyedSingleton<IChatAccessStore>(name, (sp, _) => new EmbeddedChatAccessStore(ConfiguredChats(sp.GetRequiredService<TTransport>())));
         }
         else
         {
@@ -57,11 +57,14 @@ public static class ChatServices
                 var transport = sp.GetRequiredService<TTransport>();
                 return new TableChatAccessStore(
                     sp.GetRequiredService<StorageServiceClients>().Tables.GetTableClient(name),
-                    transport.ConfiguredUsers,
+                    ConfiguredChats(transport),
                     transport.DefaultChannel);
             });
         }
 
         return services;
     }
+
+    private static Dictionary<string, string> ConfiguredChats(IChatTransport transport) =>
+        transport.ConfiguredUsers.Distinct(StringComparer.Ordinal).ToDictionary(u => u, transport.PrivateChatOf, StringComparer.Ordinal);
 }

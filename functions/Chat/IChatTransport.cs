@@ -35,6 +35,12 @@ public interface IChatTransport
     IReadOnlyCollection<string> ConfiguredUsers { get; }
 
     /// <summary>
+    /// The chat reference that reaches a user privately before they have written (Telegram: their id; Slack:
+    /// <c>slack:USER_ID</c>), so configured users get permission requests and replies from the start.
+    /// </summary>
+    string PrivateChatOf(string userId);
+
+    /// <summary>
     /// The key under which a chat is bound to a channel and checked against the allowlist: the reference without
     /// what only addresses a message inside it (a Slack thread); null when the reference is not this transport's.
     /// </summary>

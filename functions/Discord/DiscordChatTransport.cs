@@ -39,6 +39,8 @@ public sealed class DiscordChatTransport(IOptions<DiscordOptions> options, Disco
 
     public IReadOnlyCollection<string> ConfiguredUsers => [.. options.Value.AllowedUsers];
 
+    public string PrivateChatOf(string userId) => DiscordIds.UserReference(userId);
+
     public string ReceiptEmoji => options.Value.ReceiptEmoji;
 
     /// <summary>The reference itself, spelled one way (a bare user id, as the access store keeps configured users, is <c>discord:@USER_ID</c>).</summary>

@@ -31,6 +31,8 @@ public sealed class DiscordInteractionReplies(DiscordChatTransport discord, stri
 
     public IReadOnlyCollection<string> ConfiguredUsers => discord.ConfiguredUsers;
 
+    public string PrivateChatOf(string userId) => discord.PrivateChatOf(userId);
+
     public string ReceiptEmoji => discord.ReceiptEmoji;
 
     public string? ConversationOf(string chatReference) => discord.ConversationOf(chatReference);

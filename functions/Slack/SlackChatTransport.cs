@@ -33,6 +33,9 @@ public sealed class SlackChatTransport(IOptions<SlackOptions> options, SlackWebA
 
     public IReadOnlyCollection<string> ConfiguredUsers => [.. options.Value.AllowedUsers];
 
+    // chat.postMessage to a user id writes in the app's direct conversation with them.
+    public string PrivateChatOf(string userId) => $"{TransportName}:{userId}";
+
     public string ReceiptEmoji => SlackEmoji.ToName(options.Value.ReceiptEmoji) ?? "eyes";
 
     public string? ConversationOf(string chatReference) =>

@@ -29,6 +29,9 @@ public sealed class TelegramChatTransport(IOptions<TelegramOptions> options, Tel
 
     public string ReceiptEmoji => options.Value.ReceiptEmoji;
 
+    // A private chat's id is its user's id.
+    public string PrivateChatOf(string userId) => userId;
+
     public string? ConversationOf(string chatReference) =>
         long.TryParse(chatReference, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var chat) ? Text(chat) : null;
 

@@ -11,7 +11,7 @@ public sealed class TableChatAccessStoreTests(AzuriteFixture fixture)
     private Azure.Data.Tables.TableClient Table(string prefix) =>
         StorageClients.CreateTable(new StorageOptions { ConnectionString = fixture.Azurite.ConnectionString }, prefix + Guid.NewGuid().ToString("N")[..8]);
 
-    private TableChatAccessStore Store(params string[] configured) => new(Table("telegram"), configured, "default");
+    private TableChatAccessStore Store(params string[] configured) => new(Table("telegram"), configured.ToDictionary(u => u, u => u), "default");
 
     private TablePermissionStore Permissions() => new(Table("permissions"));
 
@@ -108,7 +108,7 @@ public sealed class TableChatAccessStoreTests(AzuriteFixture fixture)
         {
             ["UserId"] = 33L, ["ChatId"] = 33L, ["ExpiresAt"] = DateTimeOffset.UtcNow.AddHours(1), ["Replies"] = 1,
         });
-        var store = new TableChatAccessStore(table, [], "default");
+        var store = new TableChatAccessStore(table, new Dictionary<string, string>(), "default");
 
         Assert.Equal(["default"], await store.ChannelsOfUserAsync("31", default));
         Assert.Equal(["31"], await store.AllowedChatsAsync("default", default));

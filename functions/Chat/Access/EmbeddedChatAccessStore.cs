@@ -2,12 +2,12 @@ using Serverless.Functions.Events;
 
 namespace Serverless.Functions.Chat.Access;
 
-/// <summary>The local default's access store for one transport, in memory, seeded from its configured users.</summary>
-public sealed class EmbeddedChatAccessStore(IReadOnlyCollection<string> configuredUsers) : IChatAccessStore
+/// <summary>The local default's access store for one transport, in memory, seeded from its configured users and their private chats.</summary>
+public sealed class EmbeddedChatAccessStore(IReadOnlyDictionary<string, string> configuredUsers) : IChatAccessStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (string Chat, HashSet<string> Channels)> _allowed =
-        configuredUsers.Distinct(StringComparer.Ordinal).ToDictionary(u => u, u => (u, new HashSet<string>(ChannelSet.All, StringComparer.Ordinal)), StringComparer.Ordinal);
+        configuredUsers.ToDictionary(u => u.Key, u => (u.Value, new HashSet<string>(ChannelSet.All, StringComparer.Ordinal)), StringComparer.Ordinal);
     private readonly Dictionary<string, PendingPairing> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _bindings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _privateChats = new(StringComparer.Ordinal);

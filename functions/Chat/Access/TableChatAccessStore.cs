@@ -10,7 +10,8 @@ namespace Serverless.Functions.Chat.Access;
 /// The durable access store of one transport: one Azure Table named after it, a partition per kind of record.
 /// Telegram's rows written before the other transports existed read the same (their ids were numbers).
 /// </summary>
-public sealed class TableChatAccessStore(TableClient table, IReadOnlyCollection<string> configuredUsers, string defaultChannel) : IChatAccessStore
+/// <param name="configuredUsers">The users allowed on every channel by configuration, with the chat that reaches each privately.</param>
+public sealed class TableChatAccessStore(TableClient table, IReadOnlyDictionary<string, string> configuredUsers, string defaultChannel) : IChatAccessStore
 {
     private const string Allow = "allow";
     private const string Pending = "pending";
@@ -22,7 +23,7 @@ public sealed class TableChatAccessStore(TableClient table, IReadOnlyCollection<
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _rememberedChats = new(StringComparer.Ordinal);
 
     public async Task<IReadOnlySet<string>> ChannelsOfUserAsync(string userId, CancellationToken cancellationToken) =>
-        configuredUsers.Contains(userId)
+        configuredUsers.ContainsKey(userId)
             ? ChannelSet.All
             : ChannelsOf(await GetAsync(Allow, userId, cancellationToken));
 
@@ -66,7 +67,7 @@ public sealed class TableChatAccessStore(TableClient table, IReadOnlyCollection<
     public async Task<IReadOnlyList<string>> AllowedChatsAsync(string channel, CancellationToken cancellationToken)
     {
         var remembered = (await QueryAsync(PrivateChat, cancellationToken)).ToDictionary(e => e.RowKey, e => Text(e, "ChatId"), StringComparer.Ordinal);
-        var chats = new HashSet<string>(configuredUsers.Select(u => remembered.GetValueOrDefault(u) ?? u), StringComparer.Ordinal);
+        var chats = new HashSet<string>(configuredUsers.Select(u => remembered.GetValueOrDefault(u.Key) ?? u.Value), StringComparer.Ordinal);
         foreach (var entity in await QueryAsync(Allow, cancellationToken))
         {
             if (ChannelSet.Allows(ChannelsOf(entity), channel) && (remembered.GetValueOrDefault(entity.RowKey) ?? Text(entity, "ChatId")) is { Length: > 0 } chat)

@@ -37,6 +37,8 @@ public sealed class RecordingChatTransport : IChatTransport
 
     public IReadOnlyCollection<string> ConfiguredUsers => ["u1"];
 
+    public string PrivateChatOf(string userId) => $"pigeon:{userId}";
+
     public string ReceiptEmoji => "eyes";
 
     public string? ConversationOf(string chatReference)

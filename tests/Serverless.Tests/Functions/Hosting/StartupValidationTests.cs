@@ -155,6 +155,6 @@ public class StartupValidationTests
             ["Slack:BotToken"] = "xoxb-1-2-abc",
         });
 
-        Assert.Contains("chat bot (Telegram or Slack)", message, StringComparison.Ordinal);
+        Assert.Contains("chat bot (Telegram, Slack or Discord)", message, StringComparison.Ordinal);
     }
 }
