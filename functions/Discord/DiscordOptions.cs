@@ -3,7 +3,7 @@ using Serverless.Functions.Chat;
 namespace Serverless.Functions.Discord;
 
 /// <summary>The Discord application (<c>Discord:*</c>): on only when its public key, application id and bot token are all set.</summary>
-public sealed class DiscordOptions
+public sealed class DiscordOptions() : ChatTransportOptions(new Uri("https://discord.com/api/v10/"), "👀")
 {
     public const string Section = "Discord";
 
@@ -18,29 +18,6 @@ public sealed class DiscordOptions
 
     /// <summary>The bot's token, sent as <c>Authorization: Bot TOKEN</c>; a secret.</summary>
     public string? BotToken { get; set; }
-
-    /// <summary>The REST API; tests point it at a local fake.</summary>
-    public Uri ApiBaseUrl { get; set; } = new("https://discord.com/api/v10/");
-
-    public ChatPolicy Policy { get; set; } = ChatPolicy.Pairing;
-
-    /// <summary>User ids allowed on every channel from the start (pairing adds more, per channel).</summary>
-    public IList<string> AllowedUsers { get; } = [];
-
-    /// <summary>Guild channel ids where allowed users may talk to the session; any other guild channel is refused.</summary>
-    public IList<string> AllowedChannels { get; } = [];
-
-    /// <summary>The channel a Discord conversation talks to until <c>/channel NAME</c> switches it.</summary>
-    public string DefaultChannel { get; set; } = RelayApiDefaults.Channel;
-
-    /// <summary>Per session channel, the Discord channel id that gets replies to webhook events (<c>Discord:NotificationChats:{channel}</c>).</summary>
-    public Dictionary<string, string> NotificationChats { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Which conversations get a reaction on a message once the session has it.</summary>
-    public ChatReceipts Receipts { get; set; } = ChatReceipts.PrivateChats;
-
-    /// <summary>The receipt reaction: a Unicode emoji, or a custom one as <c>name:id</c>.</summary>
-    public string ReceiptEmoji { get; set; } = "👀";
 
     public bool Enabled =>
         !string.IsNullOrWhiteSpace(PublicKey) && !string.IsNullOrWhiteSpace(ApplicationId) && !string.IsNullOrWhiteSpace(BotToken);

@@ -25,25 +25,10 @@ public sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
             failures.Add("Slack:BotToken must be the app's bot token (xoxb-..., under OAuth & Permissions).");
         }
 
-        if (!Enum.IsDefined(options.Policy))
-        {
-            failures.Add("Slack:Policy must be Pairing, Allowlist or Disabled.");
-        }
-
-        if (!Enum.IsDefined(options.Receipts))
-        {
-            failures.Add("Slack:Receipts must be Off, PrivateChats or AllChats.");
-        }
-
-        if (options.Receipts != ChatReceipts.Off && SlackEmoji.ToName(options.ReceiptEmoji) is null)
-        {
-            failures.Add("Slack:ReceiptEmoji must be a Slack reaction name such as eyes (or set Slack:Receipts to Off).");
-        }
-
-        if (!ChannelName.IsValid(options.DefaultChannel))
-        {
-            failures.Add($"Slack:DefaultChannel: {ChannelName.Rule}.");
-        }
+        // The receipt reaction counts only if it names a Slack reaction (a common emoji is mapped to its name).
+        ChatOptionsRules.Check(
+            SlackOptions.Section, options.Policy, options.Receipts, SlackEmoji.ToName(options.ReceiptEmoji), options.DefaultChannel, options.ApiBaseUrl,
+            "a Slack reaction name such as eyes", failures);
 
         if (options.BotUserId is { Length: > 0 } bot && !SlackIds.IsUserId(bot))
         {
@@ -65,11 +50,6 @@ public sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
             {
                 failures.Add($"Slack:NotificationChats:{channel}: '{chat}' is not a channel id such as C0123ABC.");
             }
-        }
-
-        if (!options.ApiBaseUrl.IsAbsoluteUri || options.ApiBaseUrl.Scheme is not ("https" or "http"))
-        {
-            failures.Add("Slack:ApiBaseUrl must be an absolute http(s) URL.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
