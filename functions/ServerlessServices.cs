@@ -1,14 +1,14 @@
 using Azure.Core;
 using Azure.Identity;
-using Serverless.Functions.Discord;
+using Serverless.Functions.Chat.Discord;
 using Serverless.Functions.Hooks;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Inbox;
 using Serverless.Functions.Questions;
 using Serverless.Functions.Relay;
-using Serverless.Functions.Slack;
+using Serverless.Functions.Chat.Slack;
 using Serverless.Functions.Sources;
-using Serverless.Functions.Telegram;
+using Serverless.Functions.Chat.Telegram;
 using Serverless.Functions.Telemetry;
 using Serverless.Functions.WebPubSub;
 

@@ -1,12 +1,12 @@
 using Serverless.Functions.Chat;
-using Serverless.Functions.Discord;
+using Serverless.Functions.Chat.Discord;
 using Serverless.Functions.Health;
 using Serverless.Functions.History;
 using Serverless.Functions.Hooks;
 using Serverless.Functions.Questions;
 using Serverless.Functions.Relay;
-using Serverless.Functions.Slack;
-using Serverless.Functions.Telegram;
+using Serverless.Functions.Chat.Slack;
+using Serverless.Functions.Chat.Telegram;
 
 namespace Serverless.Functions.Hosting;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Serverless.Functions.Discord;
+using Serverless.Functions.Chat.Discord;
 using Serverless.Functions.Events;
 using Serverless.Functions.Health;
 using Serverless.Functions.Hooks;

@@ -1,5 +1,5 @@
 using Serverless.Functions.Inbox;
-using Serverless.Functions.Telegram;
+using Serverless.Functions.Chat.Telegram;
 
 namespace Serverless.Functions.Hosting;
 

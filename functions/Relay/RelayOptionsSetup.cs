@@ -2,10 +2,10 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Events;
-using Serverless.Functions.Discord;
+using Serverless.Functions.Chat.Discord;
 using Serverless.Functions.Hosting;
-using Serverless.Functions.Slack;
-using Serverless.Functions.Telegram;
+using Serverless.Functions.Chat.Slack;
+using Serverless.Functions.Chat.Telegram;
 
 namespace Serverless.Functions.Relay;
 

@@ -223,9 +223,12 @@ public sealed partial class SlackTests : IAsyncLifetime
             ["input_preview"] = "dotnet test",
         });
 
-        Assert.True(await RelayProcess.EventuallyAsync(() => _slack.Sent().Any(m => ((string?)m["text"])?.Contains("Bash", StringComparison.Ordinal) == true), TimeSpan.FromSeconds(30)), relay.Stderr);
-        var ask = _slack.Sent().Single(m => ((string?)m["text"])!.Contains("Bash", StringComparison.Ordinal));
-        Assert.Equal("D0PHONE1", (string?)ask["channel"]);
+        // The paired user gets it in the conversation they wrote from; the configured owner, who never wrote, at
+        // their user id (Slack writes that in the app's direct conversation with them).
+        Assert.True(await RelayProcess.EventuallyAsync(() => _slack.Sent().Count(m => ((string?)m["text"])?.Contains("Bash", StringComparison.Ordinal) == true) == 2, TimeSpan.FromSeconds(30)), relay.Stderr);
+        var asks = _slack.Sent().Where(m => ((string?)m["text"])!.Contains("Bash", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["D0PHONE1", Owner], asks.Select(m => (string?)m["channel"]).Order(StringComparer.Ordinal));
+        var ask = asks.Single(m => (string?)m["channel"] == "D0PHONE1");
         var buttons = ask["blocks"]!.AsArray().Where(b => (string?)b!["type"] == "actions").SelectMany(b => b!["elements"]!.AsArray()).ToList();
         Assert.Equal(["perm:more:abcde", "perm:allow:abcde", "perm:deny:abcde"], buttons.Select(b => (string?)b!["value"]));
         Assert.Equal([null, "primary", "danger"], buttons.Select(b => (string?)b!["style"]));
@@ -251,8 +254,8 @@ public sealed partial class SlackTests : IAsyncLifetime
         Assert.True(await RelayProcess.EventuallyAsync(() => relay.PermissionAnswers.Count == 1, TimeSpan.FromSeconds(30)), relay.Stderr);
         var answer = relay.PermissionAnswers.Single();
         Assert.Equal(("abcde", "allow"), ((string?)answer["request_id"], (string?)answer["behavior"]));
-        var edit = (await _slack.WaitForAsync("chat.update")).Single();
-        Assert.Equal("D0PHONE1", (string?)edit["channel"]);
+        // Both copies lose their buttons; the one in the presser's conversation is checked here.
+        var edit = (await _slack.WaitForAsync("chat.update", 2)).Single(m => (string?)m["channel"] == "D0PHONE1");
         Assert.Contains("Allowed", (string)edit["text"]!, StringComparison.Ordinal);
         Assert.DoesNotContain(edit["blocks"]!.AsArray(), b => (string?)b!["type"] == "actions");
         var ownerAnswer = (await _slack.WaitForAsync("response_url", 2))[^1];

@@ -1,5 +1,5 @@
 using Serverless.Functions.Questions;
-using Serverless.Functions.Telegram;
+using Serverless.Functions.Chat.Telegram;
 
 namespace Serverless.Tests.Functions.Questions;
 
