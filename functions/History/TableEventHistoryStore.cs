@@ -79,34 +79,21 @@ public sealed class TableEventHistoryStore(TableClient table, BlobContainerClien
     {
         await _table.EnsureAsync(cancellationToken);
         var row = $"r-{source}-{reason}";
-        for (var attempt = 1; ; attempt++)
-        {
-            var existing = await GetEntityAsync(channel, row, cancellationToken);
-            var entity = new TableEntity(channel, row)
+        // Another writer that counted first is read again and added to.
+        await TableRowUpdate.ApplyAsync(
+            table,
+            channel,
+            row,
+            existing => new TableEntity(channel, row)
             {
                 ["Source"] = source,
                 ["Reason"] = reason.ToString(),
                 ["Count"] = (existing?.GetInt64("Count") ?? 0) + count,
                 ["LastAt"] = at,
-            };
-            try
-            {
-                if (existing is null)
-                {
-                    await table.AddEntityAsync(entity, cancellationToken);
-                }
-                else
-                {
-                    await table.UpdateEntityAsync(entity, existing.ETag, TableUpdateMode.Replace, cancellationToken);
-                }
-
-                return;
-            }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
-            {
-                // Another writer counted first: read again and add to its count.
-            }
-        }
+            },
+            MaxAttempts,
+            TimeSpan.Zero,
+            cancellationToken);
     }
 
     public async Task<EventHistoryEntry?> GetAsync(string channel, string eventId, CancellationToken cancellationToken) =>

@@ -37,31 +37,20 @@ public sealed class TableChatAccessStore(TableClient table, IReadOnlyDictionary<
 
     public async Task AllowAsync(string userId, string chat, string channel, CancellationToken cancellationToken)
     {
-        // Read, add the channel, write back under the ETag: two pairings at once must both count.
-        for (var attempt = 0; ; attempt++)
-        {
-            var existing = await GetAsync(Allow, userId, cancellationToken);
-            var channels = new HashSet<string>(ChannelsOf(existing), StringComparer.Ordinal) { channel };
-            var entity = new TableEntity(Allow, userId) { ["ChatId"] = chat, ["Channels"] = ChannelSet.Format(channels) };
-            try
+        // Two pairings at once must both count; a writer that lost waits a little before reading again.
+        await _table.EnsureAsync(cancellationToken);
+        await TableRowUpdate.ApplyAsync(
+            table,
+            Allow,
+            userId,
+            existing => new TableEntity(Allow, userId)
             {
-                if (existing is null)
-                {
-                    await table.AddEntityAsync(entity, cancellationToken);
-                }
-                else
-                {
-                    await table.UpdateEntityAsync(entity, existing.ETag, TableUpdateMode.Replace, cancellationToken);
-                }
-
-                return;
-            }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 10)
-            {
-                // Someone else changed the row since it was read: read it again, a little later.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50)), cancellationToken);
-            }
-        }
+                ["ChatId"] = chat,
+                ["Channels"] = ChannelSet.Format(new HashSet<string>(ChannelsOf(existing), StringComparer.Ordinal) { channel }),
+            },
+            maxAttempts: 11,
+            maxJitter: TimeSpan.FromMilliseconds(50),
+            cancellationToken);
     }
 
     public async Task<IReadOnlyList<string>> AllowedChatsAsync(string channel, CancellationToken cancellationToken)
