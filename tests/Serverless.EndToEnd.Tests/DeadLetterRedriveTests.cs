@@ -83,12 +83,8 @@ public sealed class DeadLetterRedriveTests(AzuriteFixture fixture)
 
         await using var relay = await RelayProcess.StartAsync(app.BaseUrl, "redrive-cli", "dev-relay-token");
         await WebhookToChannelTests.WaitUntilConnectedAsync(relay);
-        using var process = Process.Start(RelayProcess.StartInfo("dev-relay-token", "redrive", "--url", app.BaseUrl.ToString(), "--channel", "redrive-cli"))!;
-        process.StandardInput.Close();
-        var stdout = await process.StandardOutput.ReadToEndAsync();
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, stderr);
+        var (exitCode, stdout, stderr) = await RelayProcess.RunCommandAsync(app.BaseUrl, "redrive-cli", "redrive");
+        Assert.True(exitCode == 0, stderr);
         Assert.Contains($"Redrove 1 events into channel 'redrive-cli': {id}", stdout, StringComparison.Ordinal);
 
         await relay.SettledAsync(1, () => Task.FromResult(inbox.Count("redrive-cli")), TimeSpan.FromSeconds(30));

@@ -58,14 +58,8 @@ public sealed partial class DiscordTests : IAsyncLifetime
 
     private static string Text(CallToolResult result) => string.Join('\n', result.Content.OfType<TextContentBlock>().Select(c => c.Text));
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RelayAsync(params string[] arguments)
-    {
-        using var process = Process.Start(RelayProcess.StartInfo(RelayToken, [.. arguments, "--url", _app.BaseUrl.ToString(), "--channel", "default"]))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int ExitCode, string Stdout, string Stderr)> RelayAsync(params string[] arguments) =>
+        RelayProcess.RunCommandWithTokenAsync(RelayToken, _app.BaseUrl, "default", arguments);
 
     [Fact]
     public async Task A_command_reaches_the_session_and_the_reply_reaches_the_direct_messages()

@@ -120,9 +120,13 @@ public sealed class RelayProcess : IAsyncDisposable
     }
 
     /// <summary>Runs one relay subcommand against the app with the development token, stdin closed; its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCommandAsync(Uri url, string channel, params string[] arguments)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunCommandAsync(Uri url, string channel, params string[] arguments) =>
+        RunCommandWithTokenAsync("dev-relay-token", url, channel, arguments);
+
+    /// <summary>Runs one relay subcommand against the app with this relay token, stdin closed; its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCommandWithTokenAsync(string token, Uri url, string channel, params string[] arguments)
     {
-        using var process = Process.Start(StartInfo("dev-relay-token", [.. arguments, "--url", url.ToString(), "--channel", channel]))!;
+        using var process = Process.Start(StartInfo(token, [.. arguments, "--url", url.ToString(), "--channel", channel]))!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

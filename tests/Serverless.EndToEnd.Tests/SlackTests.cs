@@ -54,11 +54,8 @@ public sealed partial class SlackTests : IAsyncLifetime
 
     private async Task<(int ExitCode, string Output)> RelayPairAsync(string code)
     {
-        using var process = Process.Start(RelayProcess.StartInfo(RelayToken, "pair", code, "--url", _app.BaseUrl.ToString(), "--channel", "default"))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await stdout + await stderr);
+        var (exitCode, stdout, stderr) = await RelayProcess.RunCommandWithTokenAsync(RelayToken, _app.BaseUrl, "default", "pair", code);
+        return (exitCode, stdout + stderr);
     }
 
     [Fact]

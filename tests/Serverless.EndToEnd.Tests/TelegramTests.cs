@@ -84,14 +84,8 @@ public sealed partial class TelegramTests : IAsyncLifetime
         },
     };
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RelayPairAsync(string code)
-    {
-        using var process = Process.Start(RelayProcess.StartInfo(RelayToken, "pair", code, "--url", _app.BaseUrl.ToString(), "--channel", "default"))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int ExitCode, string Stdout, string Stderr)> RelayPairAsync(string code) =>
+        RelayProcess.RunCommandWithTokenAsync(RelayToken, _app.BaseUrl, "default", "pair", code);
 
     private string CodeSentTo(long chat) =>
         PairCommand().Match((string)_telegram.Sent().Last(m => (long)m["chat_id"]! == chat)["text"]!).Groups[1].Value;
