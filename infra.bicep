@@ -4,7 +4,7 @@
 // Application Insights with the app's system-assigned identity, so no storage, Web PubSub or telemetry key exists
 // in any setting.
 //
-// Every deployment writes the app settings whole: whatever the README says to configure in Azure comes from a
+// Every deployment writes the app settings whole: whatever docs/deploying.md says to configure in Azure comes from a
 // parameter here (sourceSecrets, telegram, slack, discord, relayToken, relayTokenChannels, relayTokens, appSettings), never from a
 // setting changed by hand, which the next deployment would remove.
 

@@ -72,7 +72,7 @@ public sealed class RealClaudeCodeTests
     public async Task Without_the_channels_flag_Claude_Code_connects_the_relay_but_says_channels_are_not_available()
     {
         // The test above seeds Claude Code's channels flag, which an account gets from Anthropic. This one
-        // does not, and shows what a user without it sees, as the README's troubleshooting says: the relay
+        // does not, and shows what a user without it sees, as docs/troubleshooting.md says: the relay
         // connects on 2025-11-25, and Claude Code skips its channel notifications for that reason only.
         await using var app = await RunningFunctionsApp.StartAsync();
         await using var messages = await FakeMessagesApi.StartAsync();

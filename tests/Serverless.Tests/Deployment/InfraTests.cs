@@ -276,7 +276,7 @@ public sealed class InfraTests(CompiledInfra infra) : IClassFixture<CompiledInfr
     {
         var properties = (string?)Assert.Single(Resources("Microsoft.Web/sites/config"))["properties"];
 
-        // The settings are written whole: what the README has users configure in Azure is a parameter merged in,
+        // The settings are written whole: what docs/deploying.md has users configure in Azure is a parameter merged in,
         // and the settings the template manages come last, so no parameter overrides them.
         Assert.StartsWith(
             "[union(parameters('appSettings'), variables('moreRelayTokenSettings'), variables('sourceSettings'), variables('telegramSettings'), variables('slackSettings'), variables('discordSettings'), createObject(",

@@ -9,7 +9,7 @@ using Serverless.Testing;
 
 namespace Serverless.Tests.Functions.Hooks;
 
-/// <summary>The README's channel filters and the generic source's headers, each with what is (not) stored.</summary>
+/// <summary>The channel filters of docs/sources.md and the generic source's headers, each with what is (not) stored.</summary>
 public sealed class ChannelFilterAndHeaderTests(ChannelFilterAndHeaderTests.App fixture) : IClassFixture<ChannelFilterAndHeaderTests.App>
 {
     private const string GitHubSecret = "filters-github-secret-0123";

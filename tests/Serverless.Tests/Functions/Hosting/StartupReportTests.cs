@@ -2,7 +2,7 @@ using Serverless.Testing;
 
 namespace Serverless.Tests.Functions.Hosting;
 
-/// <summary>What start-up says, as the README promises: the inbox in use, and on the local default the secrets in effect.</summary>
+/// <summary>What start-up says, as the README's "The two commands" promises: the inbox in use, and on the local default the secrets in effect.</summary>
 public sealed class StartupReportTests
 {
     private static async Task<List<string>> StartupLinesAsync(Dictionary<string, string?> settings)

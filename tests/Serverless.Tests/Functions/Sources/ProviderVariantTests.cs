@@ -11,7 +11,7 @@ using Serverless.Testing;
 namespace Serverless.Tests.Functions.Sources;
 
 /// <summary>
-/// Beyond one happy payload per provider: the other variants the README promises (resolved and
+/// Beyond one happy payload per provider: the other variants docs/sources.md promises (resolved and
 /// acknowledged, check runs and suites, issues and comments, another auth scheme, every severity),
 /// each through the real endpoint, with what is stored checked.
 /// </summary>
