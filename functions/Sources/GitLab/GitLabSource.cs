@@ -78,7 +78,7 @@ public sealed class GitLabSource : IWebhookSource
         // A merge request pipeline runs on the merge request's source branch, maybe a fork's; any other runs on
         // this project's own branch (or tag: no branch), since a fork's branch pipelines run in the fork.
         var mergeRequest = Json.At(payload, "merge_request") as JsonObject;
-        var tag = Json.Text(payload, "object_attributes.tag") == "true";
+        var tag = Json.IsTrue(payload, "object_attributes.tag");
         return Draft("pipeline", summary, failed ? Severity.Error : Severity.Info, url) with
         {
             Outcome = failed ? "failure" : "success",
