@@ -102,6 +102,20 @@ public sealed partial class ReadmePlaybookTests : IAsyncLifetime, IDisposable
         Assert.Equal(("acme/shop", "patch-1", "true", "stranger"), ((string?)meta[fork]["repo"], (string?)meta[fork]["branch"], (string?)meta[fork]["fork"], (string?)meta[fork]["actor"]));
         Assert.Equal(("workflow_run", "error"), ((string?)meta[generic]["event_type"], (string?)meta[generic]["severity"]));
         Assert.All([fork, forkNamedMain, generic], id => Assert.False(meta[id].ContainsKey("playbook"), $"{id} matched {meta[id]["playbook"]}"));
+
+        // playbook check reads the same attributes back from the history (written in the background) and agrees.
+        var check = (ExitCode: -1, Stdout: string.Empty, Stderr: string.Empty);
+        Assert.True(
+            await RelayProcess.EventuallyAsync(
+                () => (check = RelayProcess.RunCommandWithTokenAsync(RelayToken, _app.BaseUrl, Channel, "playbook", "check", "--playbook", path, "--json").GetAwaiter().GetResult()).Stdout.Contains(generic, StringComparison.Ordinal),
+                TimeSpan.FromSeconds(30)),
+            check.Stdout + check.Stderr);
+        var checkedOut = JsonNode.Parse(check.Stdout)!;
+        var rules = checkedOut["events"]!.AsArray().ToDictionary(e => (string)e!["id"]!, e => (string?)e!["rule"]);
+        Assert.Equal(("ci-failed-main", null, null, null), (rules[own], rules[fork], rules[forkNamedMain], rules[generic]));
+        var firedBy = checkedOut["rules"]!.AsArray().ToDictionary(r => (string)r!["name"]!, r => r!["fired_by"]!.AsArray().Select(w => (string)w!).ToList());
+        Assert.Equal(["GitHub, for events in repositories matching acme/shop on branch main, by whoever can push there (not from forks)"], firedBy["ci-failed-main"]);
+        Assert.DoesNotContain(firedBy["prod-alert"], w => w.Contains("generic", StringComparison.Ordinal));
     }
 
     [GeneratedRegex(@"```markdown\n(.*?)```", RegexOptions.Singleline)]
