@@ -218,7 +218,9 @@ public sealed partial class ChatConversation(
             Trust = TrustLevel.Allowlisted,
             ChatId = message.ChatReference,
             MessageId = message.MessageId,
-            User = message.UserName,
+            // The stable id is the identity; the name, which its owner can change to anyone's, only travels beside it.
+            User = message.UserId,
+            UserName = message.UserName == message.UserId ? null : message.UserName,
             ReplyTo = message.ReplyTo,
             Quoted = message.Quoted is { } quoted ? Summary.Clip(quoted, 200) : null,
             DeliveryId = message.DeliveryId,
@@ -244,9 +246,12 @@ public sealed partial class ChatConversation(
             : channels.Order(StringComparer.Ordinal).First();
     }
 
-    /// <summary>A question's answerer as the session reads it: @name where the service gave one, else the id.</summary>
+    /// <summary>
+    /// A question's answerer as the session reads it: the stable id, with the name the service shows in
+    /// parentheses (anyone can rename themselves "alice", so the name never stands alone).
+    /// </summary>
     private static QuestionResponder Responder(string userId, string userName) =>
-        new(userId, userName == userId ? userId : $"@{userName.TrimStart('@')}");
+        new(userId, userName == userId ? userId : $"{userId} ({userName})", userName == userId ? null : userName);
 
     private static string Describe(IReadOnlySet<string> channels) =>
         channels.Contains(ChannelSet.Every) ? "any channel" : string.Join(", ", channels.Order(StringComparer.Ordinal).Select(c => $"'{c}'"));

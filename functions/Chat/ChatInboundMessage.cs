@@ -7,7 +7,7 @@ public sealed record ChatInboundMessage
 {
     public required string UserId { get; init; }
 
-    /// <summary>How the session names the sender (a username where the service has one), never used for access.</summary>
+    /// <summary>The name the service shows (a username where it has one): display only, never an identity or used for access.</summary>
     public required string UserName { get; init; }
 
     /// <summary>Where an answer goes: the chat reference the event carries as <c>chat_id</c> (a Slack thread included).</summary>

@@ -85,6 +85,18 @@ public sealed record ChannelEvent
     [JsonPropertyName("repo")]
     public string? Repo { get; init; }
 
+    /// <summary>Extension: the branch a run, push or pull request is on (GitHub, GitLab).</summary>
+    [JsonPropertyName("branch")]
+    public string? Branch { get; init; }
+
+    /// <summary>Extension: <c>true</c> when the head repository is not the base repository, else <c>false</c> (GitHub, GitLab).</summary>
+    [JsonPropertyName("fork")]
+    public string? Fork { get; init; }
+
+    /// <summary>Extension: the provider's login of whoever triggered the event (GitHub, GitLab).</summary>
+    [JsonPropertyName("actor")]
+    public string? Actor { get; init; }
+
     [JsonPropertyName("service")]
     public string? Service { get; init; }
 
@@ -95,9 +107,13 @@ public sealed record ChannelEvent
     [JsonPropertyName("messageid")]
     public string? MessageId { get; init; }
 
-    /// <summary>Extension: the sender, as a Telegram username or numeric id (never a display name).</summary>
+    /// <summary>Extension: the sender's stable id on the chat service (Slack <c>U…</c>, Telegram and Discord numbers), never a name.</summary>
     [JsonPropertyName("user")]
     public string? User { get; init; }
+
+    /// <summary>Extension: the sender's name as the service shows it; anyone can change theirs, so it is display only.</summary>
+    [JsonPropertyName("username")]
+    public string? UserName { get; init; }
 
     /// <summary>Extension: the message this one replies to.</summary>
     [JsonPropertyName("replyto")]

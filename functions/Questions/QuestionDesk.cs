@@ -308,7 +308,8 @@ public sealed partial class QuestionDesk(
                 Summary = $"Answer to question {question.Id} from {responder.Name}: {Summary.Clip(question.Answer ?? string.Empty, 200)}",
                 Trust = TrustLevel.Allowlisted,
                 ChatId = question.ChatId,
-                User = responder.Name.TrimStart('@'),
+                User = responder.UserId,
+                UserName = responder.DisplayName,
                 DeliveryId = $"answer:{question.Id}",
                 Data = new JsonObject
                 {

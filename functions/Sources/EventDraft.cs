@@ -32,13 +32,26 @@ public sealed record EventDraft
 
     public string? Repo { get; init; }
 
+    /// <summary>The branch a run, push or pull request is on.</summary>
+    public string? Branch { get; init; }
+
+    /// <summary>True when the head repository is not the base repository (a fork's pull request); null where the payload cannot tell.</summary>
+    public bool? Fork { get; init; }
+
+    /// <summary>The provider's login of whoever triggered the event.</summary>
+    public string? Actor { get; init; }
+
     public string? Service { get; init; }
 
     public string? ChatId { get; init; }
 
     public string? MessageId { get; init; }
 
+    /// <summary>The chat user's stable id (never a display name: anyone can rename themselves "alice").</summary>
     public string? User { get; init; }
+
+    /// <summary>The chat user's name as the service shows it: display only, never an identity.</summary>
+    public string? UserName { get; init; }
 
     public string? ReplyTo { get; init; }
 

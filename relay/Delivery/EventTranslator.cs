@@ -1,3 +1,4 @@
+using Serverless.Contracts;
 using Serverless.Relay.Channel;
 
 namespace Serverless.Relay.Delivery;
@@ -5,26 +6,10 @@ namespace Serverless.Relay.Delivery;
 /// <summary>Turns an envelope into a channel notification: the summary as content, envelope attributes as meta.</summary>
 public static class EventTranslator
 {
-    // CloudEvents attribute -> channel meta key. Only attributes the function app derives itself;
-    // free text written by third parties stays in the content.
+    // CloudEvents attribute -> channel meta key, as the one list of attributes declares them. Only attributes
+    // the function app derives itself; free text written by third parties stays in the content.
     private static readonly (string Attribute, string Key)[] MetaAttributes =
-    [
-        ("kind", "kind"),
-        ("eventtype", "event_type"),
-        ("channel", "channel"),
-        ("trust", "trust"),
-        ("time", "time"),
-        ("severity", "severity"),
-        ("repo", "repo"),
-        ("service", "service"),
-        ("url", "url"),
-        ("chatid", "chat_id"),
-        ("messageid", "message_id"),
-        ("user", "user"),
-        ("replyto", "reply_to"),
-        ("quoted", "quoted"),
-        ("replayof", "replay_of"),
-    ];
+        [.. EventField.All.Where(a => a.Extension is not null).Select(a => (a.Extension!, a.Key))];
 
     public const int MaxContentLength = ChannelContent.MaxLength;
 

@@ -10,7 +10,8 @@ namespace Serverless.Relay.Playbooks;
 /// <summary>
 /// <c>relay playbook check</c>: which rule each of the channel's recent events would match, read from the
 /// history's meta with the same matcher the relay uses when it shows an event (the values cleaned as the
-/// session sees them), so the owner can try a playbook on real events before one arrives unwatched.
+/// session sees them), so the owner can try a playbook on real events before one arrives unwatched; and, for
+/// each rule, who can make it fire.
 /// </summary>
 public static class PlaybookCheck
 {
@@ -35,6 +36,16 @@ public static class PlaybookCheck
         ArgumentNullException.ThrowIfNull(playbook);
         ArgumentNullException.ThrowIfNull(rows);
         var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"Playbook {playbook.Path}: {playbook.Rules.Count} rules").AppendLine();
+        foreach (var rule in playbook.Rules)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Rule {rule.Name} fires for:").AppendLine();
+            foreach (var who in rule.FiredBy)
+            {
+                text.Append("  - ").AppendLine(who);
+            }
+        }
+
+        text.AppendLine();
         if (rows.Count == 0)
         {
             return text.AppendLine("No recent events on this channel to check.").ToString();
@@ -68,6 +79,12 @@ public static class PlaybookCheck
             events.Add((JsonNode)new JsonObject { ["id"] = row.Event.Id, ["rule"] = row.Rule?.Name, ["meta"] = meta });
         }
 
-        return new JsonObject { ["playbook"] = playbook.Path, ["events"] = events }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
+        var rules = new JsonArray();
+        foreach (var rule in playbook.Rules)
+        {
+            rules.Add((JsonNode)new JsonObject { ["name"] = rule.Name, ["when"] = rule.When, ["fired_by"] = new JsonArray([.. rule.FiredBy.Select(w => (JsonNode)JsonValue.Create(w))]) });
+        }
+
+        return new JsonObject { ["playbook"] = playbook.Path, ["rules"] = rules, ["events"] = events }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
     }
 }

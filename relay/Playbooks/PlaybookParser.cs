@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Serverless.Contracts;
 
 namespace Serverless.Relay.Playbooks;
 
@@ -67,6 +68,7 @@ public static partial class PlaybookParser
                 }
 
                 current.Conditions = Conditions(trimmed["when:".Length..], path, number);
+                Refuse(current.Name, current.Conditions, path, number);
             }
             else if (trimmed.StartsWith("do:", StringComparison.OrdinalIgnoreCase))
             {
@@ -118,7 +120,17 @@ public static partial class PlaybookParser
             var alternatives = equals < 0 ? [] : term[(equals + 1)..].Split('|');
             if (alternatives.Length == 0 || alternatives.Any(a => a.Length == 0))
             {
-                throw new PlaybookException(path, number, $"'{Clip(term)}' needs a value after '=' (alternatives with '|', a prefix with a trailing '*')");
+                throw new PlaybookException(path, number, $"'{Clip(term)}' needs a value after '=' (alternatives with '|', a prefix with a trailing '/*')");
+            }
+
+            if (alternatives.FirstOrDefault(a => !PlaybookCondition.IsWellFormed(a)) is { } pattern)
+            {
+                throw new PlaybookException(path, number, $"'{Clip(pattern)}' is not a pattern: '*' stands alone (any value) or ends a prefix after '/' (acme/*), so it matches whole path segments");
+            }
+
+            if (key == "kind" && alternatives.FirstOrDefault(a => a != PlaybookCondition.Any && SourceKind.Find(a) is null) is { } unknown)
+            {
+                throw new PlaybookException(path, number, $"'{Clip(unknown)}' is not a kind of event; use {string.Join(", ", SourceKind.All.Select(k => k.Name))}");
             }
 
             if (conditions.Any(c => c.Key == key))
@@ -135,6 +147,25 @@ public static partial class PlaybookParser
         }
 
         return conditions;
+    }
+
+    /// <summary>
+    /// A rule's <c>do:</c> carries the owner's trust, so a rule that a holder of a shared webhook token could make
+    /// fire (no <c>kind=</c>, or a kind such as generic or grafana) must say so in its own conditions.
+    /// </summary>
+    private static void Refuse(string name, IReadOnlyList<PlaybookCondition> conditions, string path, int number)
+    {
+        var shared = PlaybookReach.Of(conditions).SharedTokenKinds.ToList();
+        if (shared.Count == 0 || PlaybookReach.OptsIn(conditions))
+        {
+            return;
+        }
+
+        var who = conditions.Any(c => c.Key == "kind")
+            ? $"kind={string.Join('|', shared.Select(k => k.Name))} is proven by a shared token only, so anyone holding it can write such an event"
+            : $"without kind= it also matches events that anyone holding a shared webhook token can write ({string.Join(", ", shared.Select(k => k.Name))})";
+        throw new PlaybookException(path, number,
+            $"rule '{name}' could be made to fire by someone other than you: {who}. Name the sources it is for (kind=github), or, if a token holder may trigger it, add {PlaybookReach.OptIn} to this line");
     }
 
     private static void Finish(RuleDraft? draft, List<PlaybookRule> rules, string path)

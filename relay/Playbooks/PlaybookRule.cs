@@ -6,4 +6,7 @@ public sealed record PlaybookRule(string Name, IReadOnlyList<PlaybookCondition> 
     public bool Matches(IReadOnlyDictionary<string, string> meta) => Conditions.All(condition => condition.Matches(meta));
 
     public string When => string.Join(' ', Conditions);
+
+    /// <summary>Who can make the rule fire, one line per kind of sender.</summary>
+    public IReadOnlyList<string> FiredBy => PlaybookReach.Of(Conditions).Describe(Conditions);
 }

@@ -148,7 +148,7 @@ public sealed partial class AskUserTests : IAsyncLifetime
 
         var result = await call.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.NotEqual(true, result.IsError);
-        Assert.StartsWith("@owner chose \"Hot-fix\" (option 2 of 2) on Telegram.", Text(result), StringComparison.Ordinal);
+        Assert.StartsWith("111 (owner) chose \"Hot-fix\" (option 2 of 2) on Telegram.", Text(result), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -163,10 +163,10 @@ public sealed partial class AskUserTests : IAsyncLifetime
 
         var result = await call.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.NotEqual(true, result.IsError);
-        Assert.StartsWith("@owner chose \"Go ahead\" (option 1 of 2) on Telegram.", Text(result), StringComparison.Ordinal);
+        Assert.StartsWith("111 (owner) chose \"Go ahead\" (option 1 of 2) on Telegram.", Text(result), StringComparison.Ordinal);
         var edit = Assert.Single(_telegram.Sent("editMessageText"));
         Assert.Equal((Owner, asked.MessageId), ((long)edit["chat_id"]!, (long)edit["message_id"]!));
-        Assert.Contains("✅ @owner answered: Go ahead", (string)edit["text"]!, StringComparison.Ordinal);
+        Assert.Contains("✅ 111 (owner) answered: Go ahead", (string)edit["text"]!, StringComparison.Ordinal);
         Assert.Null(edit["reply_markup"]);
         Assert.Contains("Sent to Claude", (string)_telegram.Sent("answerCallbackQuery").Single()["text"]!, StringComparison.Ordinal);
 
@@ -201,7 +201,7 @@ public sealed partial class AskUserTests : IAsyncLifetime
         await TapAsync(Owner, Owner, asked, asked.Buttons[1].Data, "owner");
 
         var result = await call.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.StartsWith("@owner chose \"Wait\"", Text(result), StringComparison.Ordinal);
+        Assert.StartsWith("111 (owner) chose \"Wait\"", Text(result), StringComparison.Ordinal);
         Assert.DoesNotContain("stranger", Text(result), StringComparison.Ordinal);
     }
 
@@ -220,8 +220,8 @@ public sealed partial class AskUserTests : IAsyncLifetime
 
         var result = await call.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.NotEqual(true, result.IsError);
-        Assert.StartsWith("@owner answered on Telegram: \"release/2.4, not main\".", Text(result), StringComparison.Ordinal);
-        Assert.Contains("✅ @owner answered: release/2.4, not main", (string)Assert.Single(_telegram.Sent("editMessageText"))["text"]!, StringComparison.Ordinal);
+        Assert.StartsWith("111 (owner) answered on Telegram: \"release/2.4, not main\".", Text(result), StringComparison.Ordinal);
+        Assert.Contains("✅ 111 (owner) answered: release/2.4, not main", (string)Assert.Single(_telegram.Sent("editMessageText"))["text"]!, StringComparison.Ordinal);
 
         // The reply was the answer, not a message for the session; the next message is one.
         await MessageAsync(Owner, "thanks, carry on");
@@ -292,7 +292,7 @@ public sealed partial class AskUserTests : IAsyncLifetime
         var result = await second.Client.CallToolAsync("ask_user", Ask("Drop the old audit table?", ["Drop it", "Keep it"])).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.NotEqual(true, result.IsError);
-        Assert.StartsWith("@owner chose \"Keep it\" (option 2 of 2)", Text(result), StringComparison.Ordinal);
+        Assert.StartsWith("111 (owner) chose \"Keep it\" (option 2 of 2)", Text(result), StringComparison.Ordinal);
         Assert.Single(_telegram.Sent(), m => ((string?)m["text"])!.Contains("audit table", StringComparison.Ordinal));
         Assert.True(await RelayProcess.EventuallyAsync(() => Inbox.Count("default") == 0, TimeSpan.FromSeconds(30)), second.Stderr);
         Assert.Empty(second.Notifications);

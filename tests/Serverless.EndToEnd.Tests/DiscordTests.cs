@@ -77,7 +77,8 @@ public sealed partial class DiscordTests : IAsyncLifetime
         var meta = notification["meta"]!;
         Assert.Equal("the deploy failed, look at it", (string?)notification["content"]);
         Assert.Equal(OwnerChat, (string?)meta["chat_id"]);
-        Assert.Equal("ann", (string?)meta["user"]);
+        // The snowflake is the identity; the username, which its owner can change, travels beside it.
+        Assert.Equal((Owner, "ann"), ((string?)meta["user"], (string?)meta["user_name"]));
         Assert.Equal("discord", (string?)meta["kind"]);
         Assert.Equal("allowlisted", (string?)meta["trust"]);
 

@@ -30,13 +30,13 @@ public sealed class PlaybookTests(LocalDefaultApp local) : IClassFixture<LocalDe
             Never push to main.
 
             ## prod-errors
-            when: kind=generic severity=error|critical
+            when: kind=generic severity=error|critical trust=third_party
             do: Find the failing deploy and reply with a one-line diagnosis.
             """);
         await using var relay = await RelayProcess.StartAsync(local.App.BaseUrl, "playbook", "dev-relay-token", null, "--playbook", playbook);
         await WebhookToChannelTests.WaitUntilConnectedAsync(relay);
 
-        Assert.Contains("Rule prod-errors (for events with kind=generic severity=error|critical): Find the failing deploy", relay.Client.ServerInstructions, StringComparison.Ordinal);
+        Assert.Contains("Rule prod-errors (for events with kind=generic severity=error|critical trust=third_party): Find the failing deploy", relay.Client.ServerInstructions, StringComparison.Ordinal);
         Assert.Contains("Never push to main.", relay.Client.ServerInstructions, StringComparison.Ordinal);
 
         var matching = await Webhook.PostAcceptedAsync(local.Http, "playbook", new { title = "checkout is down", severity = "critical" });
@@ -53,7 +53,7 @@ public sealed class PlaybookTests(LocalDefaultApp local) : IClassFixture<LocalDe
     {
         var playbook = Write("""
             ## prod-errors
-            when: kind=generic severity=error|critical
+            when: kind=generic severity=error|critical trust=third_party
             do: Find the failing deploy.
             """);
         var matching = await Webhook.PostAcceptedAsync(local.Http, "playbook-check", new { title = "checkout is down", severity = "critical" });
@@ -68,6 +68,7 @@ public sealed class PlaybookTests(LocalDefaultApp local) : IClassFixture<LocalDe
             table.Stdout + table.Stderr);
 
         Assert.Equal(0, table.ExitCode);
+        Assert.Contains("Rule prod-errors fires for:\n  - anyone holding the generic webhook token\n", table.Stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         var lines = table.Stdout.Split('\n');
         Assert.Matches($@"^{matching}\s+prod-errors\s+.*severity=critical", lines.Single(l => l.StartsWith(matching, StringComparison.Ordinal)));
         Assert.Matches($@"^{other}\s+\(none\)\s+.*severity=info", lines.Single(l => l.StartsWith(other, StringComparison.Ordinal)));
@@ -78,6 +79,8 @@ public sealed class PlaybookTests(LocalDefaultApp local) : IClassFixture<LocalDe
         Assert.Equal("prod-errors", (string?)byId[matching]!["rule"]);
         Assert.Null(byId[other]!["rule"]);
         Assert.Equal("playbook-check", (string?)byId[other]!["meta"]!["channel"]);
+        var rule = System.Text.Json.Nodes.JsonNode.Parse(json.Stdout)!["rules"]!.AsArray().Single()!;
+        Assert.Equal(("prod-errors", "anyone holding the generic webhook token"), ((string?)rule["name"], (string?)rule["fired_by"]![0]));
     }
 
     [Fact]
@@ -90,6 +93,21 @@ public sealed class PlaybookTests(LocalDefaultApp local) : IClassFixture<LocalDe
         Assert.Equal(2, check.ExitCode);
         Assert.Contains("playbook.md, line 2: 'colour' is not something an event has", check.Stderr, StringComparison.Ordinal);
         Assert.Empty(check.Stdout);
+    }
+
+    [Fact]
+    public async Task A_rule_a_shared_token_holder_could_fire_stops_the_relay_at_start_and_says_how_to_opt_in()
+    {
+        var playbook = Write("## ci\nwhen: event_type=workflow_run severity=error\ndo: push a fix\n");
+        using var process = Process.Start(RelayProcess.StartInfo("dev-relay-token", "--url", local.App.BaseUrl.ToString(), "--playbook", playbook))!;
+
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        Assert.True(process.WaitForExit(30_000));
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("playbook.md, line 2: rule 'ci' could be made to fire by someone other than you", await stderr, StringComparison.Ordinal);
+        Assert.Contains("add trust=third_party to this line", await stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -95,10 +95,10 @@ public sealed class QuestionDurabilityTests(AzuriteFixture fixture)
             var result = await call.WaitAsync(TimeSpan.FromSeconds(90));
 
             Assert.NotEqual(true, result.IsError);
-            Assert.StartsWith("@owner chose \"Hold\" (option 2 of 2) on Telegram.", string.Join('\n', result.Content.OfType<TextContentBlock>().Select(c => c.Text)), StringComparison.Ordinal);
+            Assert.StartsWith("111 (owner) chose \"Hold\" (option 2 of 2) on Telegram.", string.Join('\n', result.Content.OfType<TextContentBlock>().Select(c => c.Text)), StringComparison.Ordinal);
             // The restarted app found the question's message in the table and replaced its buttons.
             var edit = Assert.Single(telegram.Sent("editMessageText"));
-            Assert.Contains("✅ @owner answered: Hold", (string)edit["text"]!, StringComparison.Ordinal);
+            Assert.Contains("✅ 111 (owner) answered: Hold", (string)edit["text"]!, StringComparison.Ordinal);
             Assert.Equal("✅ Sent to Claude: Hold", (string?)telegram.Sent("answerCallbackQuery").Single()["text"]);
             var queue = new QueueServiceClient(fixture.Azurite.ConnectionString).GetQueueClient(QueueNames.ForChannel(Channel));
             Assert.True(await RelayProcess.EventuallyAsync(() => queue.GetProperties().Value.ApproximateMessagesCount == 0, TimeSpan.FromSeconds(60)), relay.Stderr);

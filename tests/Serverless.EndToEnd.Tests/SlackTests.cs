@@ -64,7 +64,10 @@ public sealed partial class SlackTests : IAsyncLifetime
         await using var relay = await RelayProcess.StartAsync(_app.BaseUrl, "default", RelayToken);
         await WebhookToChannelTests.WaitUntilConnectedAsync(relay);
 
-        using (var response = await PostEventAsync(SlackRequests.DirectMessage(Owner, "the deploy failed,\nlook at it", "1700000001.000042", OwnerDm)))
+        // The owner's display name is whatever they (or anyone renaming themselves) chose: it travels as user_name, never as user.
+        var message = SlackRequests.DirectMessage(Owner, "the deploy failed,\nlook at it", "1700000001.000042", OwnerDm);
+        message["user_profile"] = new JsonObject { ["display_name"] = "alice", ["name"] = "alice" };
+        using (var response = await PostEventAsync(message))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
@@ -75,6 +78,7 @@ public sealed partial class SlackTests : IAsyncLifetime
         Assert.Equal("the deploy failed,\nlook at it", (string?)notification["content"]);
         Assert.Equal(("slack", "slack:D0DM0001", "1700000001.000042", Owner, "allowlisted"),
             ((string?)meta["kind"], (string?)meta["chat_id"], (string?)meta["message_id"], (string?)meta["user"], (string?)meta["trust"]));
+        Assert.Equal("alice", (string?)meta["user_name"]);
         var receipt = (await _slack.WaitForAsync("reactions.add")).Single();
         Assert.Equal((OwnerDm, "1700000001.000042", "eyes"), ((string?)receipt["channel"], (string?)receipt["timestamp"], (string?)receipt["name"]));
 
@@ -291,7 +295,7 @@ public sealed partial class SlackTests : IAsyncLifetime
 
         var result = await call.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.NotEqual(true, result.IsError);
-        Assert.Contains("@u0owner1 chose \"Go ahead\" (option 1 of 2)", Text(result), StringComparison.Ordinal);
+        Assert.Contains($"{Owner} (u0owner1) chose \"Go ahead\" (option 1 of 2)", Text(result), StringComparison.Ordinal);
         var edit = (await _slack.WaitForAsync("chat.update")).Single();
         Assert.Equal(OwnerDm, (string?)edit["channel"]);
         Assert.Contains("answered: Go ahead", (string)edit["text"]!, StringComparison.Ordinal);

@@ -108,7 +108,8 @@ public sealed partial class TelegramTests : IAsyncLifetime
         Assert.Equal("the deploy failed, look at it", (string?)notification["content"]);
         Assert.Equal("111", (string?)meta["chat_id"]);
         Assert.Equal("42", (string?)meta["message_id"]);
-        Assert.Equal("owner", (string?)meta["user"]);
+        // The numeric id is the identity; the username, which its owner can change, travels beside it.
+        Assert.Equal(("111", "owner"), ((string?)meta["user"], (string?)meta["user_name"]));
         Assert.Equal("telegram", (string?)meta["kind"]);
         Assert.Equal("allowlisted", (string?)meta["trust"]);
 

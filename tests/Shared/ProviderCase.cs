@@ -38,6 +38,7 @@ public sealed record ProviderCase(
             (secret, body, _, id) => Headers(("X-Hub-Signature-256", "sha256=" + Hex(Hmac(secret, body))), ("X-GitHub-Event", eventName), ("X-GitHub-Delivery", id)));
 
         yield return GitHub("github-workflow_run.json", "workflow_run", "error", "workflow 'Build and test' FAILED in octo-org/octo-repo");
+        yield return GitHub("github-workflow_run-fork.json", "workflow_run", "error", "workflow 'Build and test' FAILED in acme/shop");
         yield return GitHub("github-pull_request.json", "pull_request", "info", "pull request #42 opened in octo-org/octo-repo by hubot");
         yield return GitHub("github-issue_comment.json", "issue_comment", "info", "comment by stranger on issue #7");
         yield return GitHub("github-push.json", "push", "info", "1 commit(s) to main in octo-org/octo-repo");

@@ -69,6 +69,7 @@ public sealed class GitHubSource : IWebhookSource
         {
             EventType = eventName,
             Repo = repo,
+            Actor = draft.Actor ?? sender,
             Trust = TrustLevel.ThirdParty,
             DeliveryId = string.IsNullOrEmpty(deliveryId) ? null : deliveryId,
             Data = payload,
@@ -95,6 +96,9 @@ public sealed class GitHubSource : IWebhookSource
         {
             Outcome = failed ? "failure" : "success",
             Subject = Json.Text(payload, "workflow_run.head_branch"),
+            Branch = Json.Text(payload, "workflow_run.head_branch"),
+            Fork = IsFork(Json.Text(payload, "workflow_run.head_repository.full_name"), repo),
+            Actor = Json.Text(payload, "workflow_run.triggering_actor.login") ?? Json.Text(payload, "workflow_run.actor.login"),
         };
     }
 
@@ -136,7 +140,13 @@ public sealed class GitHubSource : IWebhookSource
             .Field("title", Json.Text(payload, "pull_request.title"))
             .Field("branches", $"{Json.Text(payload, "pull_request.head.ref")} -> {Json.Text(payload, "pull_request.base.ref")}")
             .Link(url);
-        return Draft(summary, Severity.Info, url) with { Subject = $"#{number}" };
+        return Draft(summary, Severity.Info, url) with
+        {
+            Subject = $"#{number}",
+            Branch = Json.Text(payload, "pull_request.head.ref"),
+            // A head repository that is gone was a fork that has since been deleted.
+            Fork = Json.At(payload, "pull_request.head.repo") is JsonObject ? IsFork(Json.Text(payload, "pull_request.head.repo.full_name"), Json.Text(payload, "pull_request.base.repo.full_name")) : true,
+        };
     }
 
     private static EventDraft? Issue(JsonNode payload, string? repo, string? action, string? sender)
@@ -185,7 +195,8 @@ public sealed class GitHubSource : IWebhookSource
         var summary = new Summary($"GitHub push: {commits} commit(s) to {branch} in {repo} by {Json.Text(payload, "pusher.name")}")
             .Field("head", Json.Text(payload, "head_commit.message"))
             .Link(url);
-        return Draft(summary, Severity.Info, url) with { Subject = branch };
+        // A push lands in the repository itself: a fork's pushes reach the fork's own webhooks, never this one.
+        return Draft(summary, Severity.Info, url) with { Subject = branch, Branch = branch, Fork = false };
     }
 
     private static EventDraft? DependabotAlert(JsonNode payload, string? repo, string? action)
@@ -228,6 +239,10 @@ public sealed class GitHubSource : IWebhookSource
         var summary = new Summary($"GitHub {eventName}{(action is null ? "" : $" ({action})")} in {repo ?? Json.Text(payload, "organization.login")} by {sender}");
         return Draft(summary, Severity.Info, Json.Text(payload, "repository.html_url"));
     }
+
+    /// <summary>True when the head repository is not the base one; null when the payload names only one of them.</summary>
+    private static bool? IsFork(string? head, string? @base) =>
+        head is null || @base is null ? null : !string.Equals(head, @base, StringComparison.OrdinalIgnoreCase);
 
     private static EventDraft Draft(Summary summary, string severity, string? url) => new()
     {

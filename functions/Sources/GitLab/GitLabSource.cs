@@ -46,6 +46,7 @@ public sealed class GitLabSource : IWebhookSource
         return new SourceOutcome.Accepted(draft with
         {
             Repo = project,
+            Actor = user,
             Trust = TrustLevel.ThirdParty,
             DeliveryId = string.IsNullOrEmpty(deliveryId) ? null : deliveryId,
             ContentKey = string.IsNullOrEmpty(deliveryId) ? Signatures.ContentKey(delivery.Body.Span) : null,
@@ -74,10 +75,16 @@ public sealed class GitLabSource : IWebhookSource
             .Field("by", Json.Text(payload, "user.username"))
             .Field("commit", Json.Text(payload, "commit.message"))
             .Link(url);
+        // A merge request pipeline runs on the merge request's source branch, maybe a fork's; any other runs on
+        // this project's own branch (or tag: no branch), since a fork's branch pipelines run in the fork.
+        var mergeRequest = Json.At(payload, "merge_request") as JsonObject;
+        var tag = Json.IsTrue(payload, "object_attributes.tag");
         return Draft("pipeline", summary, failed ? Severity.Error : Severity.Info, url) with
         {
             Outcome = failed ? "failure" : "success",
             Subject = Json.Text(payload, "object_attributes.ref"),
+            Branch = mergeRequest is not null ? Json.Text(mergeRequest, "source_branch") : tag ? null : Json.Text(payload, "object_attributes.ref"),
+            Fork = mergeRequest is not null ? IsFork(mergeRequest) : false,
         };
     }
 
@@ -95,7 +102,12 @@ public sealed class GitLabSource : IWebhookSource
             .Field("title", Json.Text(payload, "object_attributes.title"))
             .Field("branches", $"{Json.Text(payload, "object_attributes.source_branch")} -> {Json.Text(payload, "object_attributes.target_branch")}")
             .Link(url);
-        return Draft("merge_request", summary, Severity.Info, url) with { Subject = $"!{iid}" };
+        return Draft("merge_request", summary, Severity.Info, url) with
+        {
+            Subject = $"!{iid}",
+            Branch = Json.Text(payload, "object_attributes.source_branch"),
+            Fork = Json.At(payload, "object_attributes") is JsonObject attributes ? IsFork(attributes) : null,
+        };
     }
 
     private static EventDraft? Issue(JsonNode payload, string? project, string? user)
@@ -131,6 +143,10 @@ public sealed class GitLabSource : IWebhookSource
             .Link(url);
         return Draft("note", summary, Severity.Info, url);
     }
+
+    /// <summary>True when a merge request's source project is not its target project; null when either is missing.</summary>
+    private static bool? IsFork(JsonObject mergeRequest) =>
+        Json.Text(mergeRequest, "source_project_id") is { } source && Json.Text(mergeRequest, "target_project_id") is { } target ? source != target : null;
 
     private static EventDraft Draft(string eventType, Summary summary, string severity, string? url) => new()
     {

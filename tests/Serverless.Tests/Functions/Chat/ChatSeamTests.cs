@@ -208,6 +208,25 @@ public sealed partial class ChatSeamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sender_is_known_by_their_stable_id_and_a_name_they_chose_only_travels_beside_it()
+    {
+        // Any member can rename themselves "alice": the name must never stand where the identity does.
+        var inbox = _app.Services.GetRequiredService<EmbeddedEventInbox>();
+        await Conversation.HandleMessageAsync(Pigeon, Private("u1", "deploy it") with { UserName = "alice" }, default);
+        var message = Assert.Single((await inbox.ReceiveAsync("default", 10, TimeSpan.FromMinutes(1), default)).Items).Event;
+        Assert.Equal(("u1", "alice"), (message.User, message.UserName));
+
+        var (_, asked) = await PostAsync("/api/relay/questions", new JsonObject { ["channel"] = "default", ["question"] = "Deploy?", ["options"] = new JsonArray("Go", "Stop") });
+        var go = Assert.Single(Pigeon.Sent).Buttons.SelectMany(row => row).First().Data;
+        await Conversation.HandleButtonAsync(Pigeon, new ChatButtonPress("u1", "alice", go), default);
+
+        var answer = Assert.Single((await inbox.ReceiveAsync("default", 10, TimeSpan.FromMinutes(1), default)).Items).Event;
+        Assert.Equal(("u1", "alice", "u1 (alice)"), (answer.User, answer.UserName, (string?)answer.Data!["answered_by"]));
+        Assert.StartsWith("Answer to question " + (string?)asked["id"] + " from u1 (alice): Go", answer.Summary, StringComparison.Ordinal);
+        Assert.Contains("u1 (alice) answered: Go", Assert.Single(Pigeon.Edited).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Capabilities_name_every_configured_transport_and_where_a_reply_without_chat_goes()
     {
         using var response = await _http.GetAsync(new Uri("/api/relay/capabilities?channel=default", UriKind.Relative));

@@ -323,10 +323,11 @@ public sealed class QuestionRouteTests(QuestionRouteTests.QuestionsApp fixture) 
         Assert.StartsWith("✅ Sent to Claude: eastus", CallbackAnswer($"cb-{owner}"), StringComparison.Ordinal);
         Assert.Equal(before + 1, Inbox.Count("team-a"));
         var stored = (await Inbox.ReceiveAsync("team-a", 100, TimeSpan.FromSeconds(1), default)).Items.Select(i => i.Event).Single(e => e.EventType == "answer");
-        Assert.Equal(($"questions/{id}", "allowlisted", "telegram", $"user{owner}"), (stored.Subject, stored.Trust, stored.Kind, stored.User));
+        // The identity is the Telegram user id; the username, which they can change, only travels beside it.
+        Assert.Equal(($"questions/{id}", "allowlisted", "telegram", $"{owner}", $"user{owner}"), (stored.Subject, stored.Trust, stored.Kind, stored.User, stored.UserName));
         Assert.Equal("eastus", (string?)stored.Data!["answer"]);
         var (_, answered) = await GetAsync(id, "team-a", TeamAToken);
-        Assert.Equal(("answered", "eastus", 1, $"@user{owner}", "telegram"), ((string?)answered["state"], (string?)answered["answer"], (int?)answered["option"], (string?)answered["answered_by"], (string?)answered["via"]));
+        Assert.Equal(("answered", "eastus", 1, $"{owner} (user{owner})", "telegram"), ((string?)answered["state"], (string?)answered["answer"], (int?)answered["option"], (string?)answered["answered_by"], (string?)answered["via"]));
     }
 
     [Fact]
@@ -412,7 +413,7 @@ public sealed class QuestionRouteTests(QuestionRouteTests.QuestionsApp fixture) 
         Assert.Null(formatted["formatting_dropped"]);
         var edit = SentTo(owner, "editMessageText")[^1];
         Assert.Equal("MarkdownV2", (string?)edit["parse_mode"]);
-        Assert.EndsWith($"✅ @user{owner} answered: Yes", ((string)edit["text"]!).Replace("\\", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.EndsWith($"✅ {owner} (user{owner}) answered: Yes", ((string)edit["text"]!).Replace("\\", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
 
         var (_, refused) = await AskAsync(owner, "Deploy to prod now.", format: "markdownv2");
 

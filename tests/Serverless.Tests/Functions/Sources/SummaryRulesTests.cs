@@ -32,7 +32,7 @@ public class SummaryRulesTests
 
         Assert.InRange(draft.Summary.Length, 20, 999);
         Assert.Contains(ProviderCase.Marker, draft.Summary, StringComparison.Ordinal);
-        string?[] meta = [draft.EventType, draft.Severity, draft.Repo, draft.Service, draft.Url, draft.Trust];
+        string?[] meta = [draft.EventType, draft.Severity, draft.Repo, draft.Branch, draft.Actor, draft.Service, draft.Url, draft.Trust];
         Assert.All(meta, value => Assert.DoesNotContain(ProviderCase.Marker, value ?? string.Empty, StringComparison.Ordinal));
         Assert.Matches("^[A-Za-z0-9_.:-]+$", draft.EventType);
     }

@@ -69,12 +69,16 @@ public class PlaybookParserTests
     [InlineData("intro\nwhen: kind=github\n", 2, "'when:' before any")]
     [InlineData("## ok\nwhen: kind=github colour=red\ndo: x\n", 2, "'colour' is not something an event has")]
     [InlineData("## ok\nwhen: kind=\ndo: x\n", 2, "needs a value after '='")]
-    [InlineData("## ok\nwhen: kind=a kind=b\ndo: x\n", 2, "given twice")]
+    [InlineData("## ok\nwhen: kind=github kind=gitlab\ndo: x\n", 2, "given twice")]
     [InlineData("## ok\nwhen:\ndo: x\n", 2, "has no condition")]
-    [InlineData("## has space\nwhen: kind=a\ndo: x\n", 1, "is not a rule name")]
-    [InlineData("## a\nwhen: kind=a\ndo: x\n\n## a\nwhen: kind=b\ndo: y\n", 5, "comes earlier in the file")]
-    [InlineData("## a\nstray words\nwhen: kind=a\ndo: x\n", 2, "expects a 'when:' line and a 'do:' line")]
-    [InlineData("## a\nwhen: kind=a\nwhen: kind=b\ndo: x\n", 3, "second 'when:'")]
+    [InlineData("## has space\nwhen: kind=github\ndo: x\n", 1, "is not a rule name")]
+    [InlineData("## a\nwhen: kind=github\ndo: x\n\n## a\nwhen: kind=gitlab\ndo: y\n", 5, "comes earlier in the file")]
+    [InlineData("## a\nstray words\nwhen: kind=github\ndo: x\n", 2, "expects a 'when:' line and a 'do:' line")]
+    [InlineData("## a\nwhen: kind=github\nwhen: kind=gitlab\ndo: x\n", 3, "second 'when:'")]
+    [InlineData("## a\nwhen: kind=githib\ndo: x\n", 2, "'githib' is not a kind of event; use generic, standard, github")]
+    [InlineData("## a\nwhen: kind=github repo=acme*\ndo: x\n", 2, "'acme*' is not a pattern: '*' stands alone (any value) or ends a prefix after '/' (acme/*)")]
+    [InlineData("## a\nwhen: kind=github repo=*/shop\ndo: x\n", 2, "'*/shop' is not a pattern")]
+    [InlineData("## a\nwhen: kind=github repo=acme/*/x/*\ndo: x\n", 2, "'acme/*/x/*' is not a pattern")]
     public void A_playbook_that_cannot_be_read_is_refused_with_its_line(string text, int line, string reason)
     {
         var ex = Assert.Throws<PlaybookException>(() => PlaybookParser.Parse(text, "book.md"));
@@ -82,6 +86,86 @@ public class PlaybookParserTests
         Assert.Equal(line, ex.Line);
         Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
         Assert.StartsWith($"book.md, line {line}: ", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("acme/shop", true)]
+    [InlineData("ACME/Shop", true)]
+    [InlineData("acme/x/y", true)]
+    [InlineData("evilacme/shop", false)]
+    [InlineData("acmeco/shop", false)]
+    [InlineData("acme", false)]
+    [InlineData("acme/", false)]
+    [InlineData("other/acme/shop", false)]
+    public void A_prefix_pattern_matches_by_whole_path_segment(string repo, bool matches)
+    {
+        var playbook = PlaybookParser.Parse("## ours\nwhen: kind=github repo=acme/*\ndo: x\n", "p.md");
+
+        Assert.Equal(matches, playbook.Match(Event(("kind", "github"), ("repo", repo))) is not null);
+    }
+
+    [Theory]
+    [InlineData("when: event_type=workflow_run severity=error", "without kind= it also matches events that anyone holding a shared webhook token can write (generic, grafana, alertmanager, datadog, azuremonitor)")]
+    [InlineData("when: kind=generic severity=error", "kind=generic is proven by a shared token only, so anyone holding it can write such an event")]
+    [InlineData("when: kind=pagerduty|grafana|alertmanager severity=critical", "kind=grafana|alertmanager is proven by a shared token only")]
+    [InlineData("when: kind=* severity=critical", "kind=generic|grafana|alertmanager|datadog|azuremonitor is proven by a shared token only")]
+    [InlineData("when: trust=* severity=critical", "without kind= it also matches")]
+    public void A_rule_that_a_shared_token_holder_could_make_fire_is_refused_and_told_how_to_opt_in(string when, string reason)
+    {
+        var ex = Assert.Throws<PlaybookException>(() => PlaybookParser.Parse($"intro\n\n## ci\n{when}\ndo: push a fix\n", "book.md"));
+
+        Assert.StartsWith("book.md, line 4: rule 'ci' could be made to fire by someone other than you: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith("Name the sources it is for (kind=github), or, if a token holder may trigger it, add trust=third_party to this line", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("when: kind=generic severity=error trust=third_party")]
+    [InlineData("when: event_type=workflow_run trust=third_party")]
+    [InlineData("when: kind=grafana|pagerduty trust=allowlisted|third_party")]
+    [InlineData("when: trust=allowlisted")]
+    [InlineData("when: kind=github|gitlab|pagerduty|sentry|standard|telegram|slack|discord")]
+    public void A_rule_that_says_token_holders_may_fire_it_or_that_only_they_cannot_is_read(string when) =>
+        Assert.Single(PlaybookParser.Parse($"## ok\n{when}\ndo: x\n", "book.md").Rules);
+
+    [Fact]
+    public void Each_rule_says_who_can_make_it_fire()
+    {
+        var playbook = PlaybookParser.Parse("""
+            ## main
+            when: kind=github event_type=workflow_run severity=error repo=acme/shop branch=main fork=false
+            do: x
+            ## any-pr
+            when: kind=github|gitlab repo=acme/*
+            do: x
+            ## by-alice
+            when: kind=github actor=alice
+            do: x
+            ## chat
+            when: kind=slack|telegram user=U0ALICE1
+            do: x
+            ## pages
+            when: kind=pagerduty|grafana trust=third_party
+            do: x
+            ## anything
+            when: event_type=deploy trust=third_party
+            do: x
+            ## never
+            when: kind=github trust=allowlisted
+            do: x
+            """, "p.md");
+        var firedBy = playbook.Rules.ToDictionary(r => r.Name, r => r.FiredBy);
+
+        Assert.Equal(["GitHub, for events in repositories matching acme/shop on branch main, by whoever can push there (not from forks)"], firedBy["main"]);
+        Assert.Equal([
+            "GitHub, for events in repositories matching acme/*, by whoever can push or open a pull request there (forks included)",
+            "GitLab, for events in repositories matching acme/*, by whoever can push or open a pull request there (forks included)"], firedBy["any-pr"]);
+        Assert.Equal(["GitHub, for events in any repository whose webhook sends to this channel, triggered by alice"], firedBy["by-alice"]);
+        Assert.Equal(["the allowlisted Telegram users with id U0ALICE1", "the allowlisted Slack users with id U0ALICE1"], firedBy["chat"]);
+        Assert.Equal(["PagerDuty, for whatever it sends to this channel", "anyone holding the Grafana webhook token, or who can edit the alerts Grafana sends"], firedBy["pages"]);
+        Assert.Contains("anyone holding the generic webhook token", firedBy["anything"]);
+        Assert.DoesNotContain(firedBy["anything"], w => w.Contains("allowlisted", StringComparison.Ordinal));
+        Assert.Equal(["nobody: no event can meet these conditions"], firedBy["never"]);
     }
 
     [Fact]
