@@ -193,7 +193,8 @@ public sealed class TableEventHistoryStore(TableClient table, BlobContainerClien
             try
             {
                 await table.SubmitTransactionAsync(actions, cancellationToken);
-                removed += actions.Count;
+                // The rows that admit channels to refusal counters are bookkeeping, not history.
+                removed += chunk.Count(e => e.PartitionKey != RefusalChannelsPartition);
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 404)
             {
