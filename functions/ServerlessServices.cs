@@ -20,8 +20,8 @@ public static class ServerlessServices
     public static DeploymentMode AddServerless(this IHostApplicationBuilder builder, AppHost host)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        // Request logs name whole URLs, and function URLs carry ?code= secrets: ASP.NET Core's own
-        // request and outgoing-HTTP logs stay at warnings unless a setting asks for a category by name.
+        // Request logs name whole URLs, and function URLs carry ?code= secrets: ASP.NET Core's own logs stay at
+        // warnings unless a setting asks for a category by name; the two that print URLs never do (QuietHttpLogs).
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         // Hosting's diagnostics category only logs each request, which stays off anyway, but while it is
@@ -46,6 +46,7 @@ public static class ServerlessServices
                 o.SerializerOptions.TypeInfoResolverChain.Insert(1, FunctionsJsonContext.Default);
             })
             .AddProblemDetails()
+            .AddQuietHttpLogs()
             .AddRelayApi()
             .AddHooks()
             .AddSources(mode)

@@ -13,6 +13,7 @@ public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHi
 {
     private readonly ConcurrentDictionary<(string Channel, string Id), Row> _events = new();
     private readonly ConcurrentDictionary<(string Channel, string Source, RefusalReason Reason), Counter> _refusals = new();
+    private readonly RefusalChannels _refusalChannels = new();
 
     public Task WriteAsync(IReadOnlyList<HistoryNote> notes, CancellationToken cancellationToken)
     {
@@ -49,7 +50,7 @@ public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHi
 
     public Task CountRefusalsAsync(string channel, string source, RefusalReason reason, long count, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var counter = _refusals.GetOrAdd((channel, source, reason), static _ => new Counter());
+        var counter = _refusals.GetOrAdd((_refusalChannels.Admit(source, channel), source, reason), static _ => new Counter());
         lock (counter)
         {
             counter.Count += count;
@@ -96,8 +97,22 @@ public sealed class EmbeddedEventHistoryStore(int maxEvents = 10_000) : IEventHi
         return Task.FromResult(counts);
     }
 
-    public Task<int> RemoveOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
-        Task.FromResult(RemoveOlderThan(_events, cutoff) + RemoveOlderThan(_refusals, cutoff));
+    public Task<int> RemoveOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var removed = RemoveOlderThan(_events, cutoff);
+        var refusals = RemoveOlderThan(_refusals, cutoff);
+        if (refusals > 0)
+        {
+            // A channel whose counters expired frees its place for another.
+            _refusalChannels.Clear();
+            foreach (var (channel, source, _) in _refusals.Keys)
+            {
+                _refusalChannels.Admit(source, channel);
+            }
+        }
+
+        return Task.FromResult(removed + refusals);
+    }
 
     private static int RemoveOlderThan<TKey, TValue>(ConcurrentDictionary<TKey, TValue> items, DateTimeOffset cutoff)
         where TKey : notnull

@@ -21,6 +21,7 @@ public sealed partial class EventHistory(IEventHistoryStore store, TimeProvider 
         SingleReader = true,
     });
 
+    private readonly RefusalChannels _meteredChannels = new();
     private long _dropped;
 
     /// <summary>Notes dropped because the queue was full, since start.</summary>
@@ -40,7 +41,8 @@ public sealed partial class EventHistory(IEventHistoryStore store, TimeProvider 
 
     public void Refuse(string channel, string source, RefusalReason reason)
     {
-        EventTelemetry.CountRefused(source, channel, reason.ToString());
+        // The metric's channel tag is bounded like the counters: a made-up name would otherwise be a time series of its own.
+        EventTelemetry.CountRefused(source, _meteredChannels.Admit(source, channel), reason.ToString());
         Enqueue(new Refusal(channel, source, reason, timeProvider.GetUtcNow()));
     }
 

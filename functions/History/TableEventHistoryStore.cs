@@ -20,6 +20,9 @@ public sealed class TableEventHistoryStore(TableClient table, BlobContainerClien
     private const int MaxSummaryLength = 500;
     private const int MaxAttempts = 10;
 
+    /// <summary>The partition of the rows that list, per source, the channels with refusal counters: not a valid channel name.</summary>
+    private const string RefusalChannelsPartition = "(refusal-channels)";
+
     /// <summary>Characters of envelope JSON kept in the row: a string property holds 64 KiB of UTF-16.</summary>
     private const int MaxInlineEnvelope = 30_000;
 
@@ -78,6 +81,7 @@ public sealed class TableEventHistoryStore(TableClient table, BlobContainerClien
     public async Task CountRefusalsAsync(string channel, string source, RefusalReason reason, long count, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await _table.EnsureAsync(cancellationToken);
+        channel = await AdmitRefusalChannelAsync(source, channel, at, cancellationToken);
         var row = $"r-{source}-{reason}";
         // Another writer that counted first is read again and added to.
         await TableRowUpdate.ApplyAsync(
@@ -189,7 +193,8 @@ public sealed class TableEventHistoryStore(TableClient table, BlobContainerClien
             try
             {
                 await table.SubmitTransactionAsync(actions, cancellationToken);
-                removed += actions.Count;
+                // The rows that admit channels to refusal counters are bookkeeping, not history.
+                removed += chunk.Count(e => e.PartitionKey != RefusalChannelsPartition);
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 404)
             {
@@ -198,6 +203,51 @@ public sealed class TableEventHistoryStore(TableClient table, BlobContainerClien
         }
 
         return removed;
+    }
+
+    /// <summary>
+    /// The channel itself when it has (or now gets) refusal counters of its own, else <see cref="RefusalCount.OtherChannels"/>.
+    /// The admitted channels of a source are one row under its ETag, so every instance of the app keeps the one bound;
+    /// the row's <c>LastAt</c> is its last admission, so retention removes it (freeing its places) once no channel was
+    /// admitted for that long; counters still kept then let the rows reach twice the bound at most, until they expire too.
+    /// </summary>
+    private async Task<string> AdmitRefusalChannelAsync(string source, string channel, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        static List<string> Channels(TableEntity? row) =>
+            [.. (row?.GetString("Channels") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries)];
+
+        var current = await table.GetEntityIfExistsAsync<TableEntity>(RefusalChannelsPartition, source, cancellationToken: cancellationToken);
+        var known = Channels(current.HasValue ? current.Value : null);
+        if (known.Contains(channel, StringComparer.Ordinal))
+        {
+            return channel;
+        }
+
+        if (known.Count >= RefusalCount.MaxChannelsPerSource)
+        {
+            return RefusalCount.OtherChannels;
+        }
+
+        var admitted = false;
+        await TableRowUpdate.ApplyAsync(
+            table,
+            RefusalChannelsPartition,
+            source,
+            existing =>
+            {
+                var channels = Channels(existing);
+                admitted = channels.Contains(channel, StringComparer.Ordinal) || channels.Count < RefusalCount.MaxChannelsPerSource;
+                if (admitted && !channels.Contains(channel, StringComparer.Ordinal))
+                {
+                    channels.Add(channel);
+                }
+
+                return new TableEntity(RefusalChannelsPartition, source) { ["Channels"] = string.Join(',', channels), ["LastAt"] = at };
+            },
+            MaxAttempts,
+            TimeSpan.Zero,
+            cancellationToken);
+        return admitted ? channel : RefusalCount.OtherChannels;
     }
 
     private static string EventRow(string eventId) => $"e-{eventId}";

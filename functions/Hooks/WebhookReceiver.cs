@@ -72,16 +72,19 @@ public sealed partial class WebhookReceiver(
                 }
 
                 // A storage failure is a 503 (ServiceFailureFilter): nothing was accepted and the sender retries.
-                var key = draft.DeliveryId ?? draft.ContentKey;
-                if (key is not null && await deliveries.SeenAsync(source, channel, key, cancellationToken))
+                var keys = DedupeKeys(draft);
+                foreach (var (key, _) in keys)
                 {
-                    return TypedResults.Ok(new IgnoredBody(DeliveryOutcome.Duplicate, "this delivery was already accepted"));
+                    if (await deliveries.SeenAsync(source, channel, key, cancellationToken))
+                    {
+                        return TypedResults.Ok(new IgnoredBody(DeliveryOutcome.Duplicate, "this delivery was already accepted"));
+                    }
                 }
 
                 var stored = await ingress.AcceptAsync(source, channel, draft, cancellationToken);
-                if (key is not null)
+                foreach (var (key, retention) in keys)
                 {
-                    await RecordAsync(source, channel, key, draft.DeliveryId is not null, cancellationToken);
+                    await RecordAsync(source, channel, key, retention, cancellationToken);
                 }
 
                 return TypedResults.Accepted((string?)null, new AcceptedBody(stored.Id));
@@ -91,13 +94,34 @@ public sealed partial class WebhookReceiver(
         }
     }
 
-    // A provider's own delivery id is remembered for a day; a body hash only long enough to catch retries,
-    // so an identical repeat notification later on still gets through.
-    private async Task RecordAsync(string source, string channel, string key, bool providerId, CancellationToken cancellationToken)
+    // A provider's own delivery id, and a signed body, are remembered for a day; a body hash of a provider that
+    // signs nothing only long enough to catch retries, so an identical repeat notification later on still gets through.
+    private static List<(string Key, TimeSpan Retention)> DedupeKeys(EventDraft draft)
+    {
+        var keys = new List<(string, TimeSpan)>(2);
+        if (draft.DeliveryId is { } deliveryId)
+        {
+            keys.Add((deliveryId, TimeSpan.FromDays(1)));
+        }
+        else if (draft.ContentKey is { } contentKey)
+        {
+            keys.Add((contentKey, TimeSpan.FromMinutes(10)));
+        }
+
+        if (draft.SignedBodyKey is { } bodyKey)
+        {
+            // Its own prefix, so no delivery id a sender picks can stand for a body.
+            keys.Add(("signed-body:" + bodyKey, TimeSpan.FromDays(1)));
+        }
+
+        return keys;
+    }
+
+    private async Task RecordAsync(string source, string channel, string key, TimeSpan retention, CancellationToken cancellationToken)
     {
         try
         {
-            await deliveries.RecordAsync(source, channel, key, providerId ? TimeSpan.FromDays(1) : TimeSpan.FromMinutes(10), cancellationToken);
+            await deliveries.RecordAsync(source, channel, key, retention, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -18,6 +18,13 @@ public sealed record EventDraft
     public string? DeliveryId { get; init; }
 
     /// <summary>
+    /// For providers that sign the body but carry the delivery id (or the event name) in a header outside the
+    /// signature: a hash of the signed body, remembered as long as a delivery id, so a captured body sent again
+    /// under a new id or another event header is still the one delivery it was.
+    /// </summary>
+    public string? SignedBodyKey { get; init; }
+
+    /// <summary>
     /// For providers without delivery ids: a hash of the body, so a retry of the same request is
     /// recognised for a short while (but a later, identical repeat notification is not).
     /// </summary>

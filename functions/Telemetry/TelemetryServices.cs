@@ -29,6 +29,8 @@ public static class TelemetryServices
         builder.Services.AddOpenTelemetry()
             .WithTracing(tracing =>
             {
+                // Not the HttpClient instrumentation nor the "System.Net.Http" source: their url.full tag is the whole
+                // request URL, and the Telegram Bot API keeps the bot token in its path (see QuietHttpLogs).
                 tracing.AddSource(EventTelemetry.Name).AddAspNetCoreInstrumentation();
                 if (azureMonitor)
                 {

@@ -109,10 +109,14 @@ public sealed partial class SlackTests : IAsyncLifetime
         {
         }
 
-        Assert.True(await RelayProcess.EventuallyAsync(() => relay.Notifications.Count >= 1, TimeSpan.FromSeconds(30)), relay.Stderr);
-        await Task.Delay(500);
-        var notification = Assert.Single(relay.Notifications);
-        Assert.Equal("is CI green?", (string?)notification["content"]);
+        // A marker after them: once the session has it, the two refused mentions, stored before it, would have arrived too.
+        using (await PostEventAsync(SlackRequests.Mention(Owner, $"<@{FakeSlackApi.BotUserId}> marker", "1700000001.000080")))
+        {
+        }
+
+        Assert.True(await RelayProcess.EventuallyAsync(() => relay.Notifications.Any(n => (string?)n["content"] == "marker"), TimeSpan.FromSeconds(30)), relay.Stderr);
+        Assert.Equal(["is CI green?", "marker"], relay.Notifications.Select(n => (string?)n["content"]));
+        var notification = relay.Notifications.First();
         Assert.Equal("slack:C0TEAM01:1700000001.000077", (string?)notification["meta"]!["chat_id"]);
 
         var result = await relay.Client.CallToolAsync("reply", new Dictionary<string, object?> { ["chat_id"] = "slack:C0TEAM01:1700000001.000077", ["text"] = "*Yes*, all green.", ["format"] = "markdown" });

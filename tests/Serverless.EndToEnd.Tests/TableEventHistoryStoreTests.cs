@@ -120,4 +120,31 @@ public sealed class TableEventHistoryStoreTests(AzuriteFixture fixture)
         Assert.Null(await store.GetEnvelopeAsync("ops", "large", default));
         Assert.Equal(0, await container.GetBlobsAsync().CountAsync());
     }
+
+    [Fact]
+    public async Task Refusals_to_more_channels_than_the_bound_leave_the_bound_of_rows_and_one_bucket()
+    {
+        var tableName = "history" + Guid.NewGuid().ToString("N")[..8];
+        var table = StorageClients.CreateTable(new StorageOptions { ConnectionString = fixture.Azurite.ConnectionString }, tableName);
+        var store = new TableEventHistoryStore(table);
+        var extra = 20;
+        for (var i = 0; i < RefusalCount.MaxChannelsPerSource + extra; i++)
+        {
+            await store.CountRefusalsAsync($"made-up-{i}", "github", RefusalReason.BadSignature, 1, T0, default);
+        }
+
+        // A channel admitted before the bound was reached keeps its own counter afterwards.
+        await store.CountRefusalsAsync("made-up-0", "github", RefusalReason.BadSignature, 1, T0, default);
+
+        var counterRows = new List<string>();
+        await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>("RowKey ge 'r-' and RowKey lt 'r.'", select: ["PartitionKey"]))
+        {
+            counterRows.Add(row.PartitionKey);
+        }
+
+        Assert.Equal(RefusalCount.MaxChannelsPerSource + 1, counterRows.Count);
+        Assert.Equal(extra, Assert.Single(await store.RefusalsAsync(RefusalCount.OtherChannels, default)).Count);
+        Assert.Equal(2, Assert.Single(await store.RefusalsAsync("made-up-0", default)).Count);
+        Assert.Empty(await store.RefusalsAsync($"made-up-{RefusalCount.MaxChannelsPerSource}", default));
+    }
 }

@@ -46,6 +46,51 @@ public sealed class FakeSlackApi : IAsyncDisposable
     /// <summary>The JSON bodies of the calls of one Web API method (or <c>response_url</c>).</summary>
     public IReadOnlyList<JsonObject> Sent(string method = "chat.postMessage") => [.. _calls.Where(c => c.Method == method).Select(c => c.Json!)];
 
+    /// <summary>
+    /// Whom a posted message would notify, read as Slack reads it: the manual forms (<c>&lt;!channel&gt;</c>,
+    /// <c>&lt;!here&gt;</c>, <c>&lt;!everyone&gt;</c>, <c>&lt;!subteam^ID&gt;</c>, <c>&lt;@U…&gt;</c>) in the top-level
+    /// text (mrkdwn unless <c>mrkdwn</c> is false) and in every mrkdwn text object; the bare words (<c>@channel</c>,
+    /// <c>@here</c>, <c>@everyone</c>) in a mrkdwn text object that is not <c>verbatim</c> ("certain mentions will be
+    /// automatically parsed"), and in the top-level text with <c>link_names</c> or <c>parse: full</c>. plain_text parses nothing.
+    /// Stricter than Slack where Slack's documentation leaves it open: an entity such as <c>&amp;lt;</c> is never parsed.
+    /// </summary>
+    public static IReadOnlyList<string> MentionsIn(JsonObject message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var found = new List<string>();
+        void Read(string? text, bool bareWords)
+        {
+            if (text is null)
+            {
+                return;
+            }
+
+            found.AddRange(System.Text.RegularExpressions.Regex.Matches(text, @"<(!channel|!here|!everyone|!subteam\^[A-Z0-9]+|@[UW][A-Z0-9]+)(\|[^>]*)?>").Select(m => m.Groups[1].Value));
+            if (bareWords)
+            {
+                found.AddRange(System.Text.RegularExpressions.Regex.Matches(text, @"(?<![\w@])@(channel|here|everyone)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase).Select(m => "!" + m.Groups[1].Value.ToLowerInvariant()));
+            }
+        }
+
+        if (message["mrkdwn"]?.GetValue<bool>() is not false)
+        {
+            Read((string?)message["text"], message["link_names"]?.GetValue<bool>() is true || (string?)message["parse"] == "full");
+        }
+
+        foreach (var block in message["blocks"]?.AsArray() ?? [])
+        {
+            foreach (var text in new[] { block?["text"] }.Concat(block?["fields"]?.AsArray() ?? []))
+            {
+                if ((string?)text?["type"] == "mrkdwn")
+                {
+                    Read((string?)text!["text"], text["verbatim"]?.GetValue<bool>() is not true);
+                }
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>A response_url as Slack would give it, on this fake's host.</summary>
     public Uri ResponseUrl(string id = "1") => new(BaseUrl, $"actions/T0001/{id}/secretpart");
 

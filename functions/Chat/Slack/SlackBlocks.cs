@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Serverless.Functions.Chat;
 
 namespace Serverless.Functions.Chat.Slack;
@@ -8,7 +9,7 @@ namespace Serverless.Functions.Chat.Slack;
 /// otherwise, so plain text shows exactly as written) and each row of buttons in an <c>actions</c> block. The
 /// top-level <c>text</c> carries the same words for notifications and search.
 /// </summary>
-public static class SlackBlocks
+public static partial class SlackBlocks
 {
     /// <summary>Slack refuses a section whose text is longer (invalid_blocks).</summary>
     public const int MaxSectionText = 3000;
@@ -21,7 +22,7 @@ public static class SlackBlocks
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(buttons);
         var blocks = new JsonArray();
-        foreach (var part in MessageSplitter.Split(text.Length == 0 ? " " : text, MaxSectionText))
+        foreach (var part in MessageSplitter.Split(text.Length == 0 ? " " : format == ChatTextFormat.Markdown ? WithoutMentions(text) : text, MaxSectionText))
         {
             blocks.Add(new JsonObject
             {
@@ -45,10 +46,29 @@ public static class SlackBlocks
     public static string FallbackText(string text, ChatTextFormat format)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return format == ChatTextFormat.Markdown
+        return WithoutMentions(format == ChatTextFormat.Markdown
             ? text
-            : text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+            : text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// The text with its mentions made inert, as <c>allowed_mentions</c> does on Discord: a reply may carry words a third
+    /// party wrote, which must not ping a whole channel (<c>&lt;!channel&gt;</c>, <c>&lt;!here&gt;</c>, <c>&lt;!everyone&gt;</c>),
+    /// a user group (<c>&lt;!subteam^ID&gt;</c>) or a user (<c>&lt;@U…&gt;</c>). Slack has no switch for that, so the manual
+    /// forms lose their opening bracket to <c>&amp;lt;</c> (shown as written), and the bare words Slack may link by itself
+    /// (<c>@channel</c>, <c>@here</c>, <c>@everyone</c>) get a word joiner after the <c>@</c>; links and formatting stay.
+    /// </summary>
+    public static string WithoutMentions(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return BareMention().Replace(ManualMention().Replace(text, "&lt;"), "@\u2060");
+    }
+
+    [GeneratedRegex("<(?=[!@])")]
+    private static partial Regex ManualMention();
+
+    [GeneratedRegex(@"@(?=(?:channel|here|everyone)\b)", RegexOptions.IgnoreCase)]
+    private static partial Regex BareMention();
 
     private static JsonObject Button(ChatButton button)
     {

@@ -6,6 +6,9 @@ namespace Serverless.Functions.Sources.GitHub;
 /// <summary>
 /// GitHub webhooks: <c>X-Hub-Signature-256</c> (<c>sha256=</c> hex HMAC of the body),
 /// <c>X-GitHub-Event</c>, and <c>X-GitHub-Delivery</c> as the dedupe key.
+/// Both headers are outside the signature, so whoever captured one signed body could send it again under a
+/// new delivery id or another event name: the body is a dedupe key of its own, and an event name the body
+/// contradicts is refused.
 /// </summary>
 public sealed class GitHubSource : IWebhookSource
 {
@@ -36,6 +39,19 @@ public sealed class GitHubSource : IWebhookSource
         if (payload is not JsonObject)
         {
             return new SourceOutcome.Invalid("The body is not a JSON object.");
+        }
+
+        // GitHub never sends a body under another event's name, so a mismatch is a forged header: refused (400,
+        // counted as invalid) rather than ignored, so the sender hears why and nothing is stored under either name.
+        var proven = ProvenEvent(payload.AsObject());
+        if (proven is not null && proven != eventName)
+        {
+            return new SourceOutcome.Invalid($"X-GitHub-Event says '{eventName}' but the signed body is a {proven} payload.");
+        }
+
+        if (proven is null && DetailedEvents.Contains(eventName))
+        {
+            return new SourceOutcome.Invalid($"X-GitHub-Event says '{eventName}' but the signed body is not a {eventName} payload.");
         }
 
         if (eventName == "ping")
@@ -72,9 +88,60 @@ public sealed class GitHubSource : IWebhookSource
             Actor = draft.Actor ?? sender,
             Trust = TrustLevel.ThirdParty,
             DeliveryId = string.IsNullOrEmpty(deliveryId) ? null : deliveryId,
+            SignedBodyKey = Signatures.ContentKey(delivery.Body.Span),
             Data = payload,
             DataContentType = "application/json",
         });
+    }
+
+    /// <summary>The events read in detail below: their header must be proven by the body.</summary>
+    private static readonly HashSet<string> DetailedEvents =
+        ["workflow_run", "check_suite", "check_run", "pull_request", "issues", "issue_comment", "push", "dependabot_alert", "code_scanning_alert"];
+
+    /// <summary>
+    /// The event a body proves by its shape, for the events read in detail (null when it proves none of them).
+    /// GitHub puts an event's object under the event's own name; the exclusions are the other events whose
+    /// payloads carry that object too (deployment and deployment_review carry <c>workflow_run</c>; reviews,
+    /// review comments and review threads carry <c>pull_request</c>).
+    /// </summary>
+    private static string? ProvenEvent(JsonObject payload)
+    {
+        bool Has(string key) => payload.ContainsKey(key);
+        if (Has("check_run"))
+        {
+            return "check_run";
+        }
+
+        if (Has("check_suite"))
+        {
+            return "check_suite";
+        }
+
+        if (Has("workflow_run"))
+        {
+            return Has("deployment") || Has("deployment_status") || Has("workflow_job") || Has("workflow_job_run") || Has("workflow_job_runs") || Has("reviewers")
+                ? null
+                : "workflow_run";
+        }
+
+        if (Has("pull_request"))
+        {
+            return Has("review") || Has("comment") || Has("thread") ? null : "pull_request";
+        }
+
+        if (Has("issue"))
+        {
+            return Has("comment") ? "issue_comment" : "issues";
+        }
+
+        if (Has("alert"))
+        {
+            return Json.At(payload, "alert.security_advisory") is not null || Json.At(payload, "alert.dependency") is not null ? "dependabot_alert"
+                : Json.At(payload, "alert.rule") is not null && Json.At(payload, "alert.tool") is not null ? "code_scanning_alert"
+                : null;
+        }
+
+        return Has("ref") && Has("before") && Has("after") && Has("pusher") ? "push" : null;
     }
 
     private static EventDraft? WorkflowRun(JsonNode payload, string? repo)

@@ -28,7 +28,14 @@ public sealed class SentrySource : IWebhookSource
             return new SourceOutcome.Invalid("The body is not a JSON object.");
         }
 
+        // Sentry-Hook-Resource is outside the signature: a resource the signed body contradicts is a forged header.
         var resource = delivery.Headers["Sentry-Hook-Resource"].ToString();
+        var proven = ProvenResource(payload);
+        if (proven is not null ? proven != resource : Forwarded.Contains(resource))
+        {
+            return new SourceOutcome.Invalid($"Sentry-Hook-Resource says '{resource}' but the signed body is {(proven is null ? "not a " + resource : "a " + proven)} payload.");
+        }
+
         var action = Json.Text(payload, "action");
         EventDraft? draft = resource switch
         {
@@ -50,10 +57,21 @@ public sealed class SentrySource : IWebhookSource
             Trust = TrustLevel.ThirdParty,
             DeliveryId = string.IsNullOrEmpty(requestId) ? null : requestId,
             ContentKey = string.IsNullOrEmpty(requestId) ? Signatures.ContentKey(delivery.Body.Span) : null,
+            SignedBodyKey = Signatures.ContentKey(delivery.Body.Span),
             Data = payload,
             DataContentType = "application/json",
         });
     }
+
+    private static readonly HashSet<string> Forwarded = ["issue", "error", "event_alert", "metric_alert"];
+
+    /// <summary>The forwarded resource a body proves by the object it carries under <c>data</c> (null when none).</summary>
+    private static string? ProvenResource(JsonNode payload) =>
+        Json.At(payload, "data.metric_alert") is not null ? "metric_alert"
+        : Json.At(payload, "data.issue") is not null ? "issue"
+        : Json.At(payload, "data.error") is not null ? "error"
+        : Json.At(payload, "data.event") is not null ? "event_alert"
+        : null;
 
     private static EventDraft Issue(JsonNode payload, string action)
     {

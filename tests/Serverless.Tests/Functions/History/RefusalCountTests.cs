@@ -68,4 +68,41 @@ public sealed class RefusalCountTests(RefusalCountTests.App fixture) : IClassFix
         Assert.Equal([EventStep.Received, EventStep.Stored], entry.Steps.Take(2).Select(s => s.Step));
         Assert.Empty(await services.GetRequiredService<IEventHistoryStore>().RefusalsAsync("accepted", default));
     }
+
+    [Fact]
+    public async Task Refusals_to_more_channels_than_the_bound_are_counted_in_one_bucket()
+    {
+        // Every refused request names a channel of its sender's choosing: 400 made-up names must not leave 400 counters.
+        var names = Enumerable.Range(0, 400).Select(i => $"made-up-{i}").ToList();
+        foreach (var name in names)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await GenericAsync(name, """{"title":"x"}""", token: "wrong-token-0123456789"));
+        }
+
+        var services = fixture.Running.Services;
+        var store = services.GetRequiredService<IEventHistoryStore>();
+        var counted = new List<string>();
+        long other = 0;
+        // The background writer may hold a batch while this drain finds the queue empty: settled once all 400 are counted.
+        for (var attempt = 0; counted.Count + other < names.Count && attempt < 250; attempt++)
+        {
+            await services.GetRequiredService<EventHistory>().DrainAsync(default);
+            counted.Clear();
+            foreach (var name in names)
+            {
+                if ((await store.RefusalsAsync(name, default)).Count > 0)
+                {
+                    counted.Add(name);
+                }
+            }
+
+            other = (await store.RefusalsAsync(RefusalCount.OtherChannels, default))
+                .SingleOrDefault(r => r.Source == "generic" && r.Reason == RefusalReason.BadSignature)?.Count ?? 0;
+            await Task.Delay(20);
+        }
+
+        // Other tests of this class may count refusals of their own two channels first.
+        Assert.InRange(counted.Count, RefusalCount.MaxChannelsPerSource - 2, RefusalCount.MaxChannelsPerSource);
+        Assert.Equal(names.Count - counted.Count, other);
+    }
 }

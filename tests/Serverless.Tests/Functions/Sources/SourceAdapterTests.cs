@@ -205,4 +205,75 @@ public sealed class SourceAdapterTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(0, Inbox.Count("ping"));
     }
+    [Theory]
+    [InlineData("github-workflow_run.json")]
+    [InlineData("github-issue_comment.json")]
+    [InlineData("sentry-issue.json")]
+    public async Task A_captured_signed_body_sent_again_under_a_new_delivery_id_is_stored_once(string fixture)
+    {
+        // The delivery id travels in a header the provider does not sign, so anyone who saw one request can pick another.
+        var provider = ProviderCase.All().Single(p => p.Fixture == fixture);
+        var channel = Channel(provider, "recaptured");
+        using var first = await SendSignedAsync(provider, channel, Guid.NewGuid().ToString());
+        using var second = await SendSignedAsync(provider, channel, Guid.NewGuid().ToString());
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal("duplicate", (string?)(await second.Content.ReadFromJsonAsync<JsonObject>())!["status"]);
+        Assert.Equal(1, Inbox.Count(channel));
+    }
+
+    [Theory]
+    [InlineData("deployment")]
+    [InlineData("check_run")]
+    [InlineData("issues")]
+    public async Task A_signed_github_body_under_another_event_header_is_not_stored_as_another_event(string forgedEvent)
+    {
+        var provider = ProviderCase.All().Single(p => p.Fixture == "github-workflow_run.json");
+        var channel = $"reheadered-{forgedEvent.Replace('_', '-')}";
+        var body = provider.Body();
+        ProviderRequest Signed(string eventName) => Reheadered(provider.Sign(ProviderCase.SecretFor("github"), body, DateTimeOffset.UtcNow, Guid.NewGuid().ToString()), "X-GitHub-Event", eventName);
+
+        using var forgedFirst = await SendAsync(provider, channel, body, Signed(forgedEvent));
+        using var genuine = await SendAsync(provider, channel, body, Signed("workflow_run"));
+        using var forgedAfter = await SendAsync(provider, channel, body, Signed(forgedEvent));
+
+        Assert.Equal(HttpStatusCode.BadRequest, forgedFirst.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, genuine.StatusCode);
+        Assert.NotEqual(HttpStatusCode.Accepted, forgedAfter.StatusCode);
+        var stored = Assert.Single((await Inbox.ReceiveAsync(channel, 10, TimeSpan.FromMinutes(1), default)).Items).Event;
+        Assert.Equal("workflow_run", stored.EventType);
+    }
+
+    [Fact]
+    public async Task A_signed_github_body_that_proves_no_detailed_event_is_refused_under_such_a_header()
+    {
+        var provider = ProviderCase.All().Single(p => p.Fixture == "github-workflow_run.json");
+        var body = """{"action":"created","deployment":{"id":1},"repository":{"full_name":"octo-org/octo-repo"},"sender":{"login":"UNTRUSTED-TEXT"}}"""u8.ToArray();
+        var signed = Reheadered(provider.Sign(ProviderCase.SecretFor("github"), body, DateTimeOffset.UtcNow, Guid.NewGuid().ToString()), "X-GitHub-Event", "pull_request");
+
+        using var response = await SendAsync(provider, "notapr", body, signed);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, Inbox.Count("notapr"));
+    }
+
+    [Fact]
+    public async Task A_signed_sentry_body_under_another_resource_header_is_refused()
+    {
+        var provider = ProviderCase.All().Single(p => p.Fixture == "sentry-metric_alert.json");
+        var signed = Reheadered(provider.Sign(ProviderCase.SecretFor("sentry"), provider.Body(), DateTimeOffset.UtcNow, Guid.NewGuid().ToString()), "Sentry-Hook-Resource", "issue");
+
+        using var response = await SendAsync(provider, "sentryforged", provider.Body(), signed);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, Inbox.Count("sentryforged"));
+    }
+
+    private static ProviderRequest Reheadered(ProviderRequest request, string name, string value)
+    {
+        var headers = request.Headers.ToDictionary();
+        headers[name] = value;
+        return request with { Headers = headers };
+    }
 }

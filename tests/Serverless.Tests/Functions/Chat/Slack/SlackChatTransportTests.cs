@@ -83,6 +83,43 @@ public sealed class SlackChatTransportTests : IAsyncLifetime
         Assert.Null(plain["thread_ts"]);
     }
 
+    [Theory]
+    [InlineData(ChatTextFormat.Markdown)]
+    [InlineData(ChatTextFormat.Plain)]
+    public async Task Mentions_in_a_reply_or_an_edit_notify_nobody_in_either_format(ChatTextFormat format)
+    {
+        // A reply can carry words a third party wrote (a webhook title, a log line): none of them may ping a channel,
+        // a user group or a user, as Discord's allowed_mentions already ensures there.
+        const string Text = "*CI failed* <!channel> <!here|here> <!everyone> <!subteam^S0123ABC|@oncall> <@U0OTHER1> @channel @Here @everyone <https://x.invalid|log>";
+        var (transport, _) = Transport();
+
+        var sent = await transport.SendAsync(new ChatOutgoingMessage("slack:C0TEAM01", Text) { Format = format }, CancellationToken.None);
+        await transport.EditAsync(sent.ChatReference, sent.MessageId, Text, format, CancellationToken.None);
+
+        Assert.Empty(FakeSlackApi.MentionsIn(_slack.Sent()[0]));
+        Assert.Empty(FakeSlackApi.MentionsIn(_slack.Sent("chat.update")[0]));
+        if (format == ChatTextFormat.Markdown)
+        {
+            // Formatting and links still work.
+            var section = (string?)_slack.Sent()[0]["blocks"]![0]!["text"]!["text"];
+            Assert.StartsWith("*CI failed* ", section, StringComparison.Ordinal);
+            Assert.EndsWith("<https://x.invalid|log>", section, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_fake_counts_the_mentions_slack_would_notify()
+    {
+        // The check above is only as good as the fake's reading: unescaped, every form is a mention.
+        var message = new JsonObject
+        {
+            ["text"] = "<!channel> <@U0OTHER1>",
+            ["blocks"] = new JsonArray(new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = "<!subteam^S0123ABC|@oncall> @here" } }),
+        };
+
+        Assert.Equal(["!channel", "@U0OTHER1", "!subteam^S0123ABC", "!here"], FakeSlackApi.MentionsIn(message));
+    }
+
     [Fact]
     public async Task A_message_to_a_users_id_goes_to_their_direct_conversation_which_names_it_from_then_on()
     {
