@@ -207,6 +207,7 @@ public sealed class SourceAdapterTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, staleResponse.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, futureResponse.StatusCode);
+        Assert.EndsWith("and that webhook-timestamp is within five minutes of the function app's clock.", await ProblemDetailAsync(staleResponse), StringComparison.Ordinal);
         Assert.Equal(0, Inbox.Count("stale"));
     }
 
