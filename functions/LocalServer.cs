@@ -37,6 +37,10 @@ public static class LocalServer
         var mode = builder.AddServerless(AppHost.LocalServer);
         if (mode.IsLocalDefault)
         {
+            // The host's own lines would say "Hosting environment: Production", which this is not; naming it
+            // Development instead would turn on the developer exception page, and a tunnel (AllowedHosts) can make
+            // the local default reachable from outside. The start-up report says what this is and where it listens.
+            builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
             AddLocalDefaultGuards(builder);
             builder.Services.AddEmbeddedWebPubSub();
         }

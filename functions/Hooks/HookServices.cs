@@ -13,6 +13,7 @@ public static class HookServices
             .ValidateOnStart();
         services.AddSingleton<IEventPublisher, WebPubSubEventPublisher>();
         services.AddSingleton<EventIngress>();
+        services.AddSingleton<HookProblems>();
         services.AddSingleton<WebhookReceiver>();
         services.AddHistory();
         return services;

@@ -21,22 +21,23 @@ public sealed partial class WebhookReceiver(
     TimeProvider timeProvider,
     EventIngress ingress,
     EventHistory history,
+    HookProblems problems,
     ILogger<WebhookReceiver> logger)
 {
     private readonly FrozenDictionary<string, IWebhookSource> _sources = sources.ToFrozenDictionary(s => s.Name, StringComparer.Ordinal);
 
-    public async Task<Results<Accepted<AcceptedBody>, Ok<IgnoredBody>, ProblemHttpResult, UnauthorizedHttpResult>> ReceiveAsync(
+    public async Task<Results<Accepted<AcceptedBody>, Ok<IgnoredBody>, ProblemHttpResult>> ReceiveAsync(
         string source, string channel, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!ChannelName.IsValid(channel))
         {
-            return TypedResults.Problem($"Invalid channel '{Clip(channel)}': {ChannelName.Rule}.", statusCode: StatusCodes.Status400BadRequest);
+            return HookProblems.InvalidChannel(channel);
         }
 
         if (!_sources.TryGetValue(source, out var adapter))
         {
-            return TypedResults.Problem($"Unknown source '{Clip(source)}'.", statusCode: StatusCodes.Status404NotFound);
+            return problems.UnknownSource(source);
         }
 
         var limit = ingressOptions.Value.MaxBodyBytes;
@@ -44,23 +45,31 @@ public sealed partial class WebhookReceiver(
         if (body is null)
         {
             history.Refuse(channel, source, RefusalReason.TooLarge);
-            return TypedResults.Problem($"The body is larger than {limit} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
+            return HookProblems.TooLarge(limit);
         }
 
         var delivery = new WebhookDelivery(source, channel, body, request.ContentType, request.Headers, request.Query);
         var secret = sourceOptions.Get(source).Secret;
         if (string.IsNullOrEmpty(secret) || !adapter.Verify(delivery, secret, timeProvider.GetUtcNow()))
         {
+            var refusal = string.IsNullOrEmpty(secret) ? CredentialRefusal.NoSecret
+                : adapter.Credential.IsPresentIn(delivery) ? CredentialRefusal.Mismatch
+                : CredentialRefusal.Missing;
             history.Refuse(channel, source, RefusalReason.BadSignature);
-            LogRejected(source, channel, string.IsNullOrEmpty(secret) ? "no secret is configured for this source" : "the credential does not match");
-            return TypedResults.Unauthorized();
+            LogRejected(source, channel, refusal switch
+            {
+                CredentialRefusal.NoSecret => "no secret is configured for this source",
+                CredentialRefusal.Missing => "the request has no credential",
+                _ => "the credential does not match",
+            });
+            return problems.Unauthorized(source, refusal);
         }
 
         switch (adapter.Normalize(delivery))
         {
             case SourceOutcome.Invalid invalid:
                 history.Refuse(channel, source, RefusalReason.Invalid);
-                return TypedResults.Problem(invalid.Reason, statusCode: StatusCodes.Status400BadRequest);
+                return HookProblems.Unreadable(invalid.Reason);
             case SourceOutcome.Ignored ignored:
                 return TypedResults.Ok(new IgnoredBody(DeliveryOutcome.Ignored, ignored.Reason));
             case SourceOutcome.Accepted accepted:
@@ -129,8 +138,6 @@ public sealed partial class WebhookReceiver(
             LogRecordFailed(ex, source, channel);
         }
     }
-
-    private static string Clip(string value) => value.Length <= 40 ? value : value[..40] + "…";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a {Source} webhook for channel {Channel}: {Reason}")]
     private partial void LogRejected(string source, string channel, string reason);

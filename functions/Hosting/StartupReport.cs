@@ -31,6 +31,11 @@ public sealed partial class StartupReport(
     private void Report()
     {
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "(unknown)";
+        if (mode.IsLocalDefault)
+        {
+            LogLocalDefault(address);
+        }
+
         LogWebPubSub(mode.IsLocalDefault ? $"embedded at {address} (hub '{webPubSub.Value.Hub}')" : $"Azure (hub '{webPubSub.Value.Hub}')");
         if (mode.EmbeddedInbox)
         {
@@ -60,6 +65,10 @@ public sealed partial class StartupReport(
         var key = services.GetRequiredService<EmbeddedAccessKey>().Value;
         LogEmbeddedConnectionString(address, key);
     }
+
+    // In place of the host's lifetime lines, which the local default leaves out (LocalServer).
+    [LoggerMessage(Level = LogLevel.Information, Message = "Local default: listening on {Address}, serving everything itself with nothing in Azure; Ctrl+C stops it")]
+    private partial void LogLocalDefault(string address);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Web PubSub: {Description}")]
     private partial void LogWebPubSub(string description);

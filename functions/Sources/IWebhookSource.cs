@@ -6,6 +6,9 @@ public interface IWebhookSource
     /// <summary>The <c>{source}</c> of <c>/api/hooks/{source}/{channel}</c>.</summary>
     string Name { get; }
 
+    /// <summary>Where the sender puts its credential, for a refusal that says what was missing or what to check.</summary>
+    SourceCredential Credential { get; }
+
     /// <summary>
     /// True when the delivery carries a valid credential for <paramref name="secret"/> (and, where the
     /// provider signs a timestamp, one within five minutes of <paramref name="now"/>).

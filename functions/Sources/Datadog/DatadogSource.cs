@@ -12,10 +12,13 @@ namespace Serverless.Functions.Sources.Datadog;
 public sealed class DatadogSource : IWebhookSource
 {
     public const string SourceName = "datadog";
+    private const string TokenHeader = "X-Webhook-Token";
 
     public string Name => SourceName;
 
-    public bool Verify(WebhookDelivery delivery, string secret, DateTimeOffset now) => SharedToken.Matches(delivery, secret, "X-Webhook-Token");
+    public SourceCredential Credential { get; } = SourceCredential.Token("Add a custom header to the Datadog webhook (Authorization: Bearer TOKEN or X-Webhook-Token: TOKEN), or add ?code=TOKEN to its URL.", TokenHeader);
+
+    public bool Verify(WebhookDelivery delivery, string secret, DateTimeOffset now) => SharedToken.Matches(delivery, secret, TokenHeader);
 
     public SourceOutcome Normalize(WebhookDelivery delivery)
     {

@@ -17,6 +17,8 @@ public sealed partial class GenericSource : IWebhookSource
 
     public string Name => SourceName;
 
+    public SourceCredential Credential { get; } = SourceCredential.Token("Send the source's token in an Authorization: Bearer TOKEN header or as ?code=TOKEN in the URL.");
+
     public bool Verify(WebhookDelivery delivery, string secret, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(delivery);
@@ -40,7 +42,7 @@ public sealed partial class GenericSource : IWebhookSource
     {
         if (delivery.Body.IsEmpty)
         {
-            return new SourceOutcome.Invalid("The body is empty.");
+            return new SourceOutcome.Invalid("The body is empty: send the event as a JSON object, or as text with Content-Type: text/plain.");
         }
 
         var mediaType = MediaType(delivery.ContentType);
@@ -59,7 +61,21 @@ public sealed partial class GenericSource : IWebhookSource
             }
             catch (JsonException ex)
             {
-                return new SourceOutcome.Invalid($"The body is not valid JSON: {ex.Message}");
+                return new SourceOutcome.Invalid($"The body is not valid JSON: {ex.Message} Send a JSON object, or text with Content-Type: text/plain.");
+            }
+        }
+        else if (StartsAnObject(delivery.Body.Span))
+        {
+            // `curl -d '{...}'` declares application/x-www-form-urlencoded and many tools declare text/plain:
+            // a body under another type that parses as a JSON object is read as JSON, so its title and severity
+            // count (a playbook rule on severity=critical matches) instead of the JSON becoming the summary text.
+            try
+            {
+                json = Json.ParseStrict(delivery.Body.Span) as JsonObject;
+            }
+            catch (JsonException)
+            {
+                json = null;
             }
         }
 
@@ -159,6 +175,13 @@ public sealed partial class GenericSource : IWebhookSource
         }
 
         return null;
+    }
+
+    /// <summary>Whether the first character after any whitespace is <c>{</c>: only such a body is tried as JSON under a non-JSON type.</summary>
+    private static bool StartsAnObject(ReadOnlySpan<byte> body)
+    {
+        var start = body.IndexOfAnyExcept(" \t\r\n"u8);
+        return start >= 0 && body[start] == (byte)'{';
     }
 
     /// <summary>The media type of a Content-Type header without its parameters; empty when there is none.</summary>

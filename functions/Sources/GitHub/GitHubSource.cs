@@ -13,14 +13,20 @@ namespace Serverless.Functions.Sources.GitHub;
 public sealed class GitHubSource : IWebhookSource
 {
     public const string SourceName = "github";
+    private const string SignatureHeader = "X-Hub-Signature-256";
     private static readonly string[] FailedConclusions = ["failure", "timed_out", "startup_failure", "action_required"];
 
     public string Name => SourceName;
 
+    public SourceCredential Credential { get; } = SourceCredential.ProviderHeader(
+        SignatureHeader,
+        "GitHub signs a delivery (X-Hub-Signature-256) only when the webhook has a secret: set the webhook's Secret in GitHub.",
+        "the Secret set in the GitHub webhook");
+
     public bool Verify(WebhookDelivery delivery, string secret, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        var header = delivery.Headers["X-Hub-Signature-256"].ToString();
+        var header = delivery.Headers[SignatureHeader].ToString();
         const string Prefix = "sha256=";
         return header.StartsWith(Prefix, StringComparison.Ordinal)
             && Signatures.HexMatches(header[Prefix.Length..], Signatures.HmacSha256(secret, delivery.Body.Span));

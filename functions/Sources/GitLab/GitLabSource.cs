@@ -8,13 +8,19 @@ namespace Serverless.Functions.Sources.GitLab;
 public sealed class GitLabSource : IWebhookSource
 {
     public const string SourceName = "gitlab";
+    private const string TokenHeader = "X-Gitlab-Token";
 
     public string Name => SourceName;
+
+    public SourceCredential Credential { get; } = SourceCredential.ProviderHeader(
+        TokenHeader,
+        "GitLab sends X-Gitlab-Token only when the webhook has a secret token: set the webhook's Secret token in GitLab.",
+        "the Secret token set in the GitLab webhook");
 
     public bool Verify(WebhookDelivery delivery, string secret, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        return SecretComparer.Matches(delivery.Headers["X-Gitlab-Token"].ToString(), secret);
+        return SecretComparer.Matches(delivery.Headers[TokenHeader].ToString(), secret);
     }
 
     public SourceOutcome Normalize(WebhookDelivery delivery)

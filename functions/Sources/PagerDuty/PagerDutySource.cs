@@ -10,15 +10,21 @@ namespace Serverless.Functions.Sources.PagerDuty;
 public sealed class PagerDutySource : IWebhookSource
 {
     public const string SourceName = "pagerduty";
+    private const string SignatureHeader = "X-PagerDuty-Signature";
 
     public string Name => SourceName;
+
+    public SourceCredential Credential { get; } = SourceCredential.ProviderHeader(
+        SignatureHeader,
+        "PagerDuty signs v3 webhook subscriptions in X-PagerDuty-Signature: send it from a v3 webhook subscription.",
+        "the signing secret PagerDuty showed when the webhook subscription was created");
 
     public bool Verify(WebhookDelivery delivery, string secret, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var expected = Signatures.HmacSha256(secret, delivery.Body.Span);
         var match = false;
-        foreach (var signature in delivery.Headers["X-PagerDuty-Signature"].ToString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (var signature in delivery.Headers[SignatureHeader].ToString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             match |= signature.StartsWith("v1=", StringComparison.Ordinal) && Signatures.HexMatches(signature[3..], expected);
         }

@@ -10,13 +10,19 @@ namespace Serverless.Functions.Sources.Sentry;
 public sealed class SentrySource : IWebhookSource
 {
     public const string SourceName = "sentry";
+    private const string SignatureHeader = "Sentry-Hook-Signature";
 
     public string Name => SourceName;
+
+    public SourceCredential Credential { get; } = SourceCredential.ProviderHeader(
+        SignatureHeader,
+        "Sentry signs integration webhooks in Sentry-Hook-Signature: send it from an internal integration's webhook.",
+        "the Client Secret of the Sentry integration");
 
     public bool Verify(WebhookDelivery delivery, string secret, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        return Signatures.HexMatches(delivery.Headers["Sentry-Hook-Signature"].ToString(), Signatures.HmacSha256(secret, delivery.Body.Span));
+        return Signatures.HexMatches(delivery.Headers[SignatureHeader].ToString(), Signatures.HmacSha256(secret, delivery.Body.Span));
     }
 
     public SourceOutcome Normalize(WebhookDelivery delivery)

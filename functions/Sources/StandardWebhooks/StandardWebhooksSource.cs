@@ -12,9 +12,18 @@ namespace Serverless.Functions.Sources.StandardWebhooks;
 public sealed class StandardWebhooksSource : IWebhookSource
 {
     public const string SourceName = "standard";
+    private const string SignatureHeader = "webhook-signature";
     private static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
 
     public string Name => SourceName;
+
+    public SourceCredential Credential { get; } = SourceCredential.ProviderHeader(
+        SignatureHeader,
+        "A Standard Webhooks sender signs each delivery in webhook-id, webhook-timestamp and webhook-signature: send those headers.",
+        "the sender's signing secret (whsec_...)") with
+    {
+        MismatchHint = "and that webhook-timestamp is within five minutes of the function app's clock",
+    };
 
     public bool Verify(WebhookDelivery delivery, string secret, DateTimeOffset now)
     {
@@ -48,7 +57,7 @@ public sealed class StandardWebhooksSource : IWebhookSource
         delivery.Body.Span.CopyTo(signed.AsSpan(written));
         var expected = Signatures.HmacSha256(key, signed);
         var match = false;
-        foreach (var signature in delivery.Headers["webhook-signature"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var signature in delivery.Headers[SignatureHeader].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             match |= signature.StartsWith("v1,", StringComparison.Ordinal) && Signatures.Base64Matches(signature[3..], expected);
         }

@@ -86,6 +86,8 @@ public sealed class GenericWebhookTests : IAsyncLifetime
         using var response = await PostAsync("/api/hooks/generic/ops", JsonContent.Create(new { title = "x" }), token);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        // Problem details since the refusal says what to change (WebhookRefusalTests has each text); was an empty body.
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Empty(_published);
         Assert.Equal(0, Inbox.Count("ops"));
     }

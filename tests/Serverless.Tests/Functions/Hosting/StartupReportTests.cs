@@ -30,6 +30,15 @@ public sealed class StartupReportTests
     }
 
     [Fact]
+    public async Task The_local_default_says_where_it_listens_and_not_the_hosts_production_environment()
+    {
+        var lines = await StartupLinesAsync([]);
+
+        Assert.Contains(lines, l => l.Contains("Local default: listening on http://127.0.0.1:", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("Hosting environment", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Secrets_of_ones_own_are_not_announced_and_the_emulator_inbox_is_named()
     {
         var lines = await StartupLinesAsync(new()

@@ -92,6 +92,10 @@ public sealed class SourceAdapterTests : IAsyncLifetime
         using var response = await SendAsync(provider, channel, provider.Body(), request);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var detail = await ProblemDetailAsync(response);
+        Assert.StartsWith($"The credential does not match source '{provider.Source}': check that Sources:{provider.Source}:Secret (env Sources__{provider.Source}__Secret)", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(ProviderCase.SecretFor(provider.Source), detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(ProviderCase.WrongSecretFor(provider.Source), detail, StringComparison.Ordinal);
         Assert.Equal(0, Inbox.Count(channel));
     }
 
@@ -103,7 +107,22 @@ public sealed class SourceAdapterTests : IAsyncLifetime
         using var response = await SendAsync(provider, channel, provider.Body(), new ProviderRequest(new Dictionary<string, string>(), string.Empty));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        // Told what to send: the provider's own header, or the token's places for providers that cannot sign.
+        var detail = await ProblemDetailAsync(response);
+        Assert.StartsWith($"The request has no credential for source '{provider.Source}'. ", detail, StringComparison.Ordinal);
+        var signed = provider.Sign(ProviderCase.SecretFor(provider.Source), provider.Body(), DateTimeOffset.UtcNow, Guid.NewGuid().ToString());
+        Assert.Contains(signed.Query.Length > 0 ? "?code=TOKEN" : CredentialHeader(signed), detail, StringComparison.Ordinal);
         Assert.Equal(0, Inbox.Count(channel));
+    }
+
+    /// <summary>The header of a signed request that carries its credential (the one the source's refusal must name).</summary>
+    private static string CredentialHeader(ProviderRequest signed) =>
+        signed.Headers.Keys.Single(h => h is "Authorization" or "X-Hub-Signature-256" or "X-Gitlab-Token" or "X-PagerDuty-Signature" or "Sentry-Hook-Signature" or "webhook-signature" or "X-Webhook-Token");
+
+    private static async Task<string> ProblemDetailAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return (string?)(await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"] ?? string.Empty;
     }
 
     [Theory]
@@ -188,6 +207,7 @@ public sealed class SourceAdapterTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, staleResponse.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, futureResponse.StatusCode);
+        Assert.EndsWith("and that webhook-timestamp is within five minutes of the function app's clock.", await ProblemDetailAsync(staleResponse), StringComparison.Ordinal);
         Assert.Equal(0, Inbox.Count("stale"));
     }
 
