@@ -54,7 +54,7 @@ public sealed class HookProblems
 
     private static string Clip(string value) => value.Length <= 40 ? value : value[..40] + "…";
 
-    /// <summary>A source's three 401 details, worded from its <see cref="SourceCredential"/>.</summary>
+    /// <summary>A source's three 401 details, worded from its <see cref="CredentialPlacement"/>.</summary>
     private sealed record CredentialRefusals(string NoSecret, string Missing, string Mismatch)
     {
         public static CredentialRefusals For(IWebhookSource source)

@@ -7,7 +7,7 @@ public interface IWebhookSource
     string Name { get; }
 
     /// <summary>Where the sender puts its credential, for a refusal that says what was missing or what to check.</summary>
-    SourceCredential Credential { get; }
+    CredentialPlacement Credential { get; }
 
     /// <summary>
     /// True when the delivery carries a valid credential for <paramref name="secret"/> (and, where the

@@ -9,7 +9,7 @@ public sealed class AlertmanagerSource : IWebhookSource
 
     public string Name => SourceName;
 
-    public SourceCredential Credential { get; } = SourceCredential.Token("Give the webhook_config's http_config an authorization (sent as Authorization: Bearer TOKEN) or a basic_auth password with the source's token, or add ?code=TOKEN to its URL.");
+    public CredentialPlacement Credential { get; } = CredentialPlacement.Token("Give the webhook_config's http_config an authorization (sent as Authorization: Bearer TOKEN) or a basic_auth password with the source's token, or add ?code=TOKEN to its URL.");
 
     public bool Verify(WebhookDelivery delivery, string secret, DateTimeOffset now) => SharedToken.Matches(delivery, secret);
 

@@ -13,7 +13,7 @@ public sealed class AzureMonitorSource : IWebhookSource
 
     public string Name => SourceName;
 
-    public SourceCredential Credential { get; } = SourceCredential.Token("Add ?code=TOKEN with the source's token to the action group's webhook URL.");
+    public CredentialPlacement Credential { get; } = CredentialPlacement.Token("Add ?code=TOKEN with the source's token to the action group's webhook URL.");
 
     public bool Verify(WebhookDelivery delivery, string secret, DateTimeOffset now) => SharedToken.Matches(delivery, secret);
 

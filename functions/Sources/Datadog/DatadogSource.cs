@@ -16,7 +16,7 @@ public sealed class DatadogSource : IWebhookSource
 
     public string Name => SourceName;
 
-    public SourceCredential Credential { get; } = SourceCredential.Token("Add a custom header to the Datadog webhook (Authorization: Bearer TOKEN or X-Webhook-Token: TOKEN), or add ?code=TOKEN to its URL.", TokenHeader);
+    public CredentialPlacement Credential { get; } = CredentialPlacement.Token("Add a custom header to the Datadog webhook (Authorization: Bearer TOKEN or X-Webhook-Token: TOKEN), or add ?code=TOKEN to its URL.", TokenHeader);
 
     public bool Verify(WebhookDelivery delivery, string secret, DateTimeOffset now) => SharedToken.Matches(delivery, secret, TokenHeader);
 

@@ -17,7 +17,7 @@ public sealed partial class GenericSource : IWebhookSource
 
     public string Name => SourceName;
 
-    public SourceCredential Credential { get; } = SourceCredential.Token("Send the source's token in an Authorization: Bearer TOKEN header or as ?code=TOKEN in the URL.");
+    public CredentialPlacement Credential { get; } = CredentialPlacement.Token("Send the source's token in an Authorization: Bearer TOKEN header or as ?code=TOKEN in the URL.");
 
     public bool Verify(WebhookDelivery delivery, string secret, DateTimeOffset now)
     {

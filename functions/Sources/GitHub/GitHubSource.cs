@@ -18,7 +18,7 @@ public sealed class GitHubSource : IWebhookSource
 
     public string Name => SourceName;
 
-    public SourceCredential Credential { get; } = SourceCredential.ProviderHeader(
+    public CredentialPlacement Credential { get; } = CredentialPlacement.ProviderHeader(
         SignatureHeader,
         "GitHub signs a delivery (X-Hub-Signature-256) only when the webhook has a secret: set the webhook's Secret in GitHub.",
         "the Secret set in the GitHub webhook");

@@ -12,7 +12,7 @@ public sealed class GitLabSource : IWebhookSource
 
     public string Name => SourceName;
 
-    public SourceCredential Credential { get; } = SourceCredential.ProviderHeader(
+    public CredentialPlacement Credential { get; } = CredentialPlacement.ProviderHeader(
         TokenHeader,
         "GitLab sends X-Gitlab-Token only when the webhook has a secret token: set the webhook's Secret token in GitLab.",
         "the Secret token set in the GitLab webhook");

@@ -9,7 +9,7 @@ public sealed class GrafanaSource : IWebhookSource
 
     public string Name => SourceName;
 
-    public SourceCredential Credential { get; } = SourceCredential.Token("Set the contact point's Authorization header credentials (Bearer) or basic auth password to the source's token, or add ?code=TOKEN to its URL.");
+    public CredentialPlacement Credential { get; } = CredentialPlacement.Token("Set the contact point's Authorization header credentials (Bearer) or basic auth password to the source's token, or add ?code=TOKEN to its URL.");
 
     public bool Verify(WebhookDelivery delivery, string secret, DateTimeOffset now) => SharedToken.Matches(delivery, secret);
 

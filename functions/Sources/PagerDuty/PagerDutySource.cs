@@ -14,7 +14,7 @@ public sealed class PagerDutySource : IWebhookSource
 
     public string Name => SourceName;
 
-    public SourceCredential Credential { get; } = SourceCredential.ProviderHeader(
+    public CredentialPlacement Credential { get; } = CredentialPlacement.ProviderHeader(
         SignatureHeader,
         "PagerDuty signs v3 webhook subscriptions in X-PagerDuty-Signature: send it from a v3 webhook subscription.",
         "the signing secret PagerDuty showed when the webhook subscription was created");

@@ -14,7 +14,7 @@ public sealed class SentrySource : IWebhookSource
 
     public string Name => SourceName;
 
-    public SourceCredential Credential { get; } = SourceCredential.ProviderHeader(
+    public CredentialPlacement Credential { get; } = CredentialPlacement.ProviderHeader(
         SignatureHeader,
         "Sentry signs integration webhooks in Sentry-Hook-Signature: send it from an internal integration's webhook.",
         "the Client Secret of the Sentry integration");

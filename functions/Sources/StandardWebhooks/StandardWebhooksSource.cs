@@ -17,7 +17,7 @@ public sealed class StandardWebhooksSource : IWebhookSource
 
     public string Name => SourceName;
 
-    public SourceCredential Credential { get; } = SourceCredential.ProviderHeader(
+    public CredentialPlacement Credential { get; } = CredentialPlacement.ProviderHeader(
         SignatureHeader,
         "A Standard Webhooks sender signs each delivery in webhook-id, webhook-timestamp and webhook-signature: send those headers.",
         "the sender's signing secret (whsec_...)") with

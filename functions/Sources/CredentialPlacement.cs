@@ -12,17 +12,17 @@ namespace Serverless.Functions.Sources;
 /// <param name="ProviderSecret">What <c>Sources:{source}:Secret</c> must equal, as a phrase ("the token you send").</param>
 /// <param name="Headers">The headers that carry it; any one of them present counts as a credential.</param>
 /// <param name="QueryCode">Whether <c>?code=</c> carries it too.</param>
-public sealed record SourceCredential(string HowToSend, string ProviderSecret, IReadOnlyList<string> Headers, bool QueryCode = false)
+public sealed record CredentialPlacement(string HowToSend, string ProviderSecret, IReadOnlyList<string> Headers, bool QueryCode = false)
 {
     /// <summary>What else to check when a credential does not match (a signed timestamp), as a phrase; null when nothing.</summary>
     public string? MismatchHint { get; init; }
 
     /// <summary>A token for senders that cannot sign: <c>Authorization</c> (Bearer, or Basic where the source takes it), <c>?code=</c>, and any provider header.</summary>
-    public static SourceCredential Token(string howToSend, params string[] headers) =>
+    public static CredentialPlacement Token(string howToSend, params string[] headers) =>
         new(howToSend, "the token you send", [HeaderNames.Authorization, .. headers], QueryCode: true);
 
     /// <summary>A header of the provider's own: a signature it computes with the secret, or the secret itself.</summary>
-    public static SourceCredential ProviderHeader(string header, string howToSend, string providerSecret) => new(howToSend, providerSecret, [header]);
+    public static CredentialPlacement ProviderHeader(string header, string howToSend, string providerSecret) => new(howToSend, providerSecret, [header]);
 
     /// <summary>True when the request carries something in one of the credential's places, right or wrong.</summary>
     public bool IsPresentIn(WebhookDelivery delivery)
