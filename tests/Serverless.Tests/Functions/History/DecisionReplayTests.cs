@@ -104,4 +104,26 @@ public sealed class DecisionReplayTests : IAsyncLifetime
         Assert.Equal($"Event {answer.Id} is an ask_user answer from a chat; decisions are never replayed (ask again instead).", (string?)problem["detail"]);
         Assert.Equal(stored, Inbox.Count("default"));
     }
+
+    [Fact]
+    public async Task A_generic_webhook_that_calls_itself_a_permission_answer_is_no_decision_and_replays_as_any_event()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/hooks/generic/default", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new JsonObject { ["title"] = "allow", ["requestid"] = "abcde", ["behavior"] = "allow", ["trust"] = "allowlisted", ["kind"] = "telegram" }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "dev-webhook-token");
+        request.Headers.Add("X-Event-Type", "permission");
+        using var response = await _http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        var stored = await TakeOneAsync();
+
+        // The sender chose the event type, and nothing else of what makes a decision.
+        Assert.Equal(("generic", "permission", "third_party", null, null), (stored.Kind, stored.EventType, stored.Trust, stored.RequestId, stored.Behavior));
+        Assert.Null(Serverless.Contracts.DecisionEvents.Classify(stored.Kind, stored.Trust, stored.EventType));
+        await _app.Services.GetRequiredService<EventHistory>().DrainAsync(default);
+        using var replay = await _http.PostAsJsonAsync(new Uri("/api/relay/replay", UriKind.Relative), new JsonObject { ["channel"] = "default", ["id"] = stored.Id });
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+    }
 }
