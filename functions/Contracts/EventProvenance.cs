@@ -47,9 +47,9 @@ public sealed record SourceKind(string Name, string DisplayName, SourceCredentia
     public static readonly SourceKind Alertmanager = new("alertmanager", "Alertmanager", SourceCredential.SharedToken);
     public static readonly SourceKind Datadog = new("datadog", "Datadog", SourceCredential.SharedToken);
     public static readonly SourceKind AzureMonitor = new("azuremonitor", "Azure Monitor", SourceCredential.SharedToken);
-    public static readonly SourceKind Telegram = new("telegram", "Telegram", SourceCredential.ChatAllowlist);
-    public static readonly SourceKind Slack = new("slack", "Slack", SourceCredential.ChatAllowlist);
-    public static readonly SourceKind Discord = new("discord", "Discord", SourceCredential.ChatAllowlist);
+    public static readonly SourceKind Telegram = new(ChatTransportNames.Telegram, "Telegram", SourceCredential.ChatAllowlist);
+    public static readonly SourceKind Slack = new(ChatTransportNames.Slack, "Slack", SourceCredential.ChatAllowlist);
+    public static readonly SourceKind Discord = new(ChatTransportNames.Discord, "Discord", SourceCredential.ChatAllowlist);
 
     /// <summary>Every kind an event can have, webhook sources first.</summary>
     public static readonly IReadOnlyList<SourceKind> All =

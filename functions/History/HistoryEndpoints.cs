@@ -131,7 +131,8 @@ public static class HistoryEndpoints
 
     /// <summary>
     /// Sends an event of the channel's history again as a new event whose <c>replayof</c> names it: the relay
-    /// shows it once more. Needs the envelope the history kept, so only within the retention.
+    /// shows it once more. Needs the envelope the history kept, so only within the retention. Never a decision
+    /// (<see cref="DecisionEvents"/>): 409.
     /// </summary>
     private static async Task<Results<Ok<ReplayResponse>, ProblemHttpResult>> ReplayAsync(
         ReplayRequest body, IEventHistoryStore store, EventIngress ingress, CancellationToken cancellationToken)
@@ -151,6 +152,15 @@ public static class HistoryEndpoints
             return TypedResults.Problem(
                 $"Channel {body.Channel} has no event {body.Id} to replay: it is unknown, or its envelope is gone (kept for History:RetentionDays).",
                 statusCode: StatusCodes.Status404NotFound);
+        }
+
+        if (DecisionEvents.Classify(original.Kind, original.Trust, original.EventType) is { } decision)
+        {
+            // A decision is taken once, by the person who made it: sending it again would answer a request (or a
+            // question) nobody answered again, e.g. allow a later tool use with an old "allow".
+            return TypedResults.Problem(
+                $"Event {original.Id} is {(decision == DecisionKind.Permission ? "a permission answer" : "an ask_user answer")} from a chat; decisions are never replayed (ask again instead).",
+                statusCode: StatusCodes.Status409Conflict);
         }
 
         var replay = await ingress.ReplayAsync(original, cancellationToken);

@@ -303,7 +303,7 @@ public sealed partial class QuestionDesk(
         {
             await ingress.AcceptAsync(question.Transport, question.Channel, new EventDraft
             {
-                EventType = "answer",
+                EventType = DecisionEvents.AnswerEventType,
                 Subject = $"questions/{question.Id}",
                 Summary = $"Answer to question {question.Id} from {responder.Name}: {Summary.Clip(question.Answer ?? string.Empty, 200)}",
                 Trust = TrustLevel.Allowlisted,

@@ -59,16 +59,12 @@ public static class ChannelMeta
     {
         ArgumentNullException.ThrowIfNull(value);
         var builder = new StringBuilder(Math.Min(value.Length, MaxValueLength));
-        foreach (var c in value)
+        // Invisible characters go first (the shared rule of UntrustedText), so none can hide inside a value.
+        foreach (var c in UntrustedText.WithoutInvisible(value))
         {
             if (builder.Length >= MaxValueLength)
             {
                 break;
-            }
-
-            if (ChannelContent.IsInvisibleControl(c))
-            {
-                continue;
             }
 
             builder.Append(c switch

@@ -32,6 +32,9 @@ public sealed class PermissionCapability
         _available = ask(this);
     }
 
+    /// <summary>The app's own answer: complete once it answered or failed, whatever the session was told (which <see cref="DecideAsync"/> says).</summary>
+    public Task<bool> Answered => _available;
+
     /// <summary>What the session declared; false until the initialize answer went out.</summary>
     public bool Declared { get; private set; }
 

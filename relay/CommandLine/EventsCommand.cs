@@ -19,7 +19,7 @@ public static class EventsCommand
         ArgumentNullException.ThrowIfNull(filters);
         ArgumentNullException.ThrowIfNull(output);
         var history = await api.ListHistoryAsync(filters.ToQuery(), cancellationToken);
-        await output.WriteAsync(json ? JsonSerializer.Serialize(history, RelayApiJsonContext.Default.EventHistoryResponse) + Environment.NewLine : HistoryText.Table(history));
+        await output.WriteAsync(json ? JsonSerializer.Serialize(HistoryText.Cleaned(history), RelayApiJsonContext.Default.EventHistoryResponse) + Environment.NewLine : HistoryText.Table(history));
         return 0;
     }
 
@@ -35,7 +35,7 @@ public static class EventsCommand
             return 1;
         }
 
-        await output.WriteAsync(json ? JsonSerializer.Serialize(record, RelayApiJsonContext.Default.EventHistoryRecord) + Environment.NewLine : HistoryText.Steps(record));
+        await output.WriteAsync(json ? JsonSerializer.Serialize(HistoryText.Cleaned(record), RelayApiJsonContext.Default.EventHistoryRecord) + Environment.NewLine : HistoryText.Steps(record));
         return 0;
     }
 
@@ -75,7 +75,7 @@ public static class EventsCommand
 
                 foreach (var record in page.Events.Reverse().Where(e => seen.Add(e.Id)))
                 {
-                    await output.WriteLineAsync(json ? JsonSerializer.Serialize(record, RelayApiJsonContext.Default.EventHistoryRecord) : HistoryText.TailLine(record));
+                    await output.WriteLineAsync(json ? JsonSerializer.Serialize(HistoryText.Cleaned(record), RelayApiJsonContext.Default.EventHistoryRecord) : HistoryText.TailLine(record));
                 }
 
                 await output.FlushAsync(cancellationToken);

@@ -1,3 +1,5 @@
+using Serverless.Contracts;
+
 namespace Serverless.Relay.Connection;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Serverless.Relay.Connection;
 /// </summary>
 public static class ChatReference
 {
-    public const string Telegram = "telegram";
+    public const string Telegram = ChatTransportNames.Telegram;
 
     public static string TransportOf(string chatId)
     {

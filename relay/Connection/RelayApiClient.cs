@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Serverless.Contracts;
+using Serverless.Relay.Channel;
 using Serverless.Relay.Delivery;
 
 namespace Serverless.Relay.Connection;
@@ -280,7 +281,7 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
             }
 
             throw new RelayApiException(
-                $"the function app at {settings.Url} answered {(int)response.StatusCode} to {operation}: {Clip(detail)}")
+                $"the function app at {settings.Url} answered {(int)response.StatusCode} to {operation}: {Clip(UntrustedText.OneLine(detail))}")
             {
                 Status = response.StatusCode,
             };

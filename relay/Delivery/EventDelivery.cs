@@ -151,7 +151,8 @@ public sealed partial class EventDelivery(
             return false;
         }
 
-        if (relayEvent.Attribute("eventtype") == "permission"
+        var decision = relayEvent.Decision;
+        if (decision == DecisionKind.Permission
             && relayEvent.Attribute("requestid") is { } requestId
             && PermissionRequestId.IsValid(requestId)
             && PermissionBehaviorNames.FromWire(relayEvent.Attribute("behavior")) is { } behavior)
@@ -171,6 +172,13 @@ public sealed partial class EventDelivery(
         }
         else
         {
+            if (decision is null && DecisionEvents.LooksLikeDecision(relayEvent.Attribute("eventtype")))
+            {
+                // Shown, not dropped: the app accepted it, so it is not lost, and the session reads it as what it is,
+                // an untrusted event under its own trust and kind (the request id and behaviour are not in its meta).
+                LogNotADecision(relayEvent.Id, relayEvent.Attribute("kind") ?? "unknown", relayEvent.Attribute("trust") ?? "none", relayEvent.Envelope.ContainsKey("replayof"));
+            }
+
             await sink.SendAsync(EventTranslator.Translate(relayEvent), cancellationToken).ConfigureAwait(false);
         }
 
@@ -229,6 +237,9 @@ public sealed partial class EventDelivery(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} answers question {QuestionId}, which no ask_user call waits for now; the function app keeps the answer for a call that asks again")]
     private partial void LogAnswerWithoutCall(string eventId, string questionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} has a decision's event type but is no decision (kind {Kind}, trust {Trust}, replay {IsReplay}); showing it as an ordinary event, not acting on it")]
+    private partial void LogNotADecision(string eventId, string kind, string trust, bool isReplay);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Event {EventId} was already delivered and its newest receipt acknowledged; ignoring this doorbell")]
     private partial void LogAlreadyAcknowledged(string eventId);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Serverless.Contracts;
 using Serverless.Relay.Connection;
 
 namespace Serverless.Relay.Delivery;
@@ -21,4 +22,11 @@ public sealed record RelayEvent(string Id, JsonObject Envelope, string Receipt)
     }
 
     public string? Attribute(string name) => JsonRead.Text(Envelope[name]);
+
+    /// <summary>
+    /// The decision this event carries by the rule both sides share (<see cref="DecisionEvents"/>), or null for an
+    /// ordinary event. A replay is never one: any <c>replayof</c>, of any type, counts.
+    /// </summary>
+    public DecisionKind? Decision =>
+        DecisionEvents.ToActOn(Attribute("kind"), Attribute("trust"), Attribute("eventtype"), isReplay: Envelope.ContainsKey("replayof"));
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using Serverless.Contracts;
+using Serverless.Relay.Channel;
 using Serverless.Relay.Connection;
 
 namespace Serverless.Relay.Questions;
@@ -137,9 +138,9 @@ public sealed partial class AskUser(
         {
             Progress = elapsed,
             Total = status.TimeoutSeconds,
-            Message = string.Create(
+            Message = UntrustedText.Clean(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Asked in chat {status.ChatId}{Via(status)}; waiting for an answer (closes in {QuestionLimits.Describe(Math.Max(1, status.SecondsLeft))}).")
+                $"Asked in chat {status.ChatId}{Via(status)}; waiting for an answer (closes in {QuestionLimits.Describe(Math.Max(1, status.SecondsLeft))})."))
         };
     }
 
@@ -147,7 +148,8 @@ public sealed partial class AskUser(
     public static string Describe(QuestionStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
-        return status.State switch
+        // The answer and who gave it are text from a chat, the chat and transport names come from the app.
+        return UntrustedText.Clean(status.State switch
         {
             QuestionState.Answered when status.Option is { } option =>
                 $"{status.AnsweredBy} chose \"{status.Answer}\" (option {option + 1} of {status.Options.Count}){Via(status)}. (question {status.Id})",
@@ -158,7 +160,7 @@ public sealed partial class AskUser(
             QuestionState.Withdrawn =>
                 $"The question was withdrawn before anyone answered (an earlier ask_user call was cancelled); ask again with a new key to ask afresh. (question {status.Id})",
             _ => throw new RelayApiException($"The question could not be shown in chat {status.ChatId}, so nobody saw it. (question {status.Id})"),
-        };
+        });
     }
 
     private static string Via(QuestionStatus status) =>

@@ -4,9 +4,9 @@ using Serverless.Relay.Delivery;
 namespace Serverless.Relay.Questions;
 
 /// <summary>
-/// The function app's event for an answered question: <c>eventtype</c> <c>answer</c>, <c>subject</c>
-/// <c>questions/{id}</c>, from a chat user allowed on the channel. Webhook events are never allowlisted, so
-/// no webhook sender can make one.
+/// The function app's event for an answered question: a <see cref="DecisionKind.Answer"/> decision (from a chat
+/// user allowed on the channel, never a replay; see <see cref="DecisionEvents"/>) with <c>subject</c>
+/// <c>questions/{id}</c>. No webhook sender can make one.
 /// </summary>
 public static class QuestionAnswerEvent
 {
@@ -16,8 +16,7 @@ public static class QuestionAnswerEvent
     public static string? QuestionId(RelayEvent relayEvent)
     {
         ArgumentNullException.ThrowIfNull(relayEvent);
-        return relayEvent.Attribute("eventtype") == "answer"
-            && relayEvent.Attribute("trust") == "allowlisted"
+        return relayEvent.Decision == DecisionKind.Answer
             && relayEvent.Attribute("subject") is { } subject
             && subject.StartsWith(SubjectPrefix, StringComparison.Ordinal)
             && QuestionLimits.IsQuestionId(subject[SubjectPrefix.Length..])

@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using ModelContextProtocol;
 using ModelContextProtocol.Server;
+using Serverless.Relay.Channel;
 using Serverless.Relay.Connection;
 using Serverless.Relay.Delivery;
 
@@ -35,6 +36,7 @@ public sealed class EventTool(RecentEvents recent, IRelayApi api)
             }
         }
 
-        return envelope.ToJsonString(Indented);
+        // The payload is the provider's and the sender's text: cleaned like every text from outside that Claude reads.
+        return UntrustedText.Clean(envelope)!.ToJsonString(Indented);
     }
 }

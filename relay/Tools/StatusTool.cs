@@ -40,7 +40,8 @@ public sealed class StatusTool(RelaySettings settings, RelayStatus status, Sessi
             lines.Add($"last error: {error}");
         }
 
-        return string.Join('\n', lines);
+        // The last error can quote the function app or the network (a problem detail, a proxy's page).
+        return UntrustedText.Clean(string.Join('\n', lines));
     }
 
     private static string Describe(RelayState state) => state switch

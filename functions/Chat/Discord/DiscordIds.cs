@@ -11,7 +11,7 @@ namespace Serverless.Functions.Chat.Discord;
 public static class DiscordIds
 {
     /// <summary>The transport's name: the prefix of its chat references, the events' kind.</summary>
-    public const string Transport = "discord";
+    public const string Transport = ChatTransportNames.Discord;
 
     private const string Prefix = Transport + ":";
     private const string UserPrefix = Prefix + "@";

@@ -83,7 +83,7 @@ public sealed partial class PermissionDesk(IPermissionStore store, ChatTransport
         {
             await ingress.AcceptAsync(transport.Name, request.Channel, new EventDraft
             {
-                EventType = "permission",
+                EventType = DecisionEvents.PermissionEventType,
                 Summary = $"Permission for {request.ToolName}: {behavior.ToWire()} (request {requestId}, answered on {transport.DisplayName})",
                 Trust = TrustLevel.Allowlisted,
                 RequestId = requestId,

@@ -12,7 +12,7 @@ namespace Serverless.Functions.Chat.Slack;
 /// </summary>
 public sealed class SlackChatTransport(IOptions<SlackOptions> options, SlackWebApi api, SlackOutbox outbox) : IChatTransport
 {
-    public const string TransportName = "slack";
+    public const string TransportName = ChatTransportNames.Slack;
 
     /// <summary>Slack truncates text over 40,000 characters and advises at most 4,000.</summary>
     public const int MaxLength = 4000;

@@ -9,7 +9,7 @@ namespace Serverless.Functions.Chat.Telegram;
 /// <summary>Telegram as a chat transport: chat references are its chat ids (numbers; groups are negative), and so are message ids.</summary>
 public sealed class TelegramChatTransport(IOptions<TelegramOptions> options, TelegramBotApi bot) : IChatTransport
 {
-    public const string TransportName = "telegram";
+    public const string TransportName = ChatTransportNames.Telegram;
 
     public string Name => TransportName;
 

@@ -100,7 +100,8 @@ public class PermissionCapabilityTests
         Assert.False(await capability.DecideAsync(CancellationToken.None));
 
         late.SetException(new HttpRequestException("timed out"));
-        await Task.Delay(50);
+        // Settled on the app's answer having been handled, not on a pause.
+        Assert.False(await capability.Answered.WaitAsync(TimeSpan.FromSeconds(10)));
 
         Assert.DoesNotContain("timed out", _stderr.ToString(), StringComparison.Ordinal);
         Assert.Single(_stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Moq;
 using Serverless.Relay.Channel;
 using Serverless.Relay.Connection;
+using Serverless.Testing;
 
 namespace Serverless.Tests.Relay.Channel;
 
@@ -58,11 +59,19 @@ public class PermissionForwarderTests
     }
 
     [Fact]
-    public async Task A_failure_to_forward_does_not_end_the_session()
+    public async Task A_failure_to_forward_does_not_end_the_session_and_is_logged()
     {
         _chat.Setup(c => c.RequestPermissionAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new RelayApiException("down"));
+        var lines = new List<string>();
+        using var logs = new ListLoggerProvider(lines);
+        var forwarder = new PermissionForwarder(_chat.Object, PermissionCapability.Fixed(true, TimeProvider.System)) { Logger = logs.CreateLogger("relay") };
 
-        await new PermissionForwarder(_chat.Object, PermissionCapability.Fixed(true, TimeProvider.System)).ForwardAsync(JsonNode.Parse("""{"request_id":"abcde"}"""), default);
+        var thrown = await Record.ExceptionAsync(() => forwarder.ForwardAsync(JsonNode.Parse("""{"request_id":"abcde"}"""), default).AsTask());
+
+        // The request was tried, its failure stayed inside the forwarder (the session goes on), and it was said.
+        Assert.Null(thrown);
+        _chat.Verify(c => c.RequestPermissionAsync("abcde", "a tool", "", "", It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Single(lines, line => line.StartsWith("Error relay: Permission request abcde could not be sent: down", StringComparison.Ordinal));
     }
 }
