@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using Serverless.Contracts;
 using Serverless.Relay.Connection;
 
 namespace Serverless.Relay.Channel;
@@ -94,11 +95,16 @@ public sealed class PermissionCapability
         return Declared;
     }
 
+    /// <summary>
+    /// The app's answer. stderr hears about it only when it matters to the user: the app could not be asked, or a chat
+    /// service is configured but no chat of this channel is paired. Without any chat service there is nothing to say.
+    /// </summary>
     private async Task<bool> AvailableAsync(IChatApi api, CancellationToken cancellationToken)
     {
+        CapabilitiesResponse answer;
         try
         {
-            return (await api.CapabilitiesAsync(cancellationToken).ConfigureAwait(false)).PermissionRelay;
+            answer = await api.CapabilitiesAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -108,8 +114,16 @@ public sealed class PermissionCapability
                 return false;
             }
 
-            await _diagnostics.WriteLineAsync($"relay: could not ask the function app about Telegram ({ex.Message}); permission relay is off for this session.").ConfigureAwait(false);
+            await _diagnostics.WriteLineAsync($"relay: could not ask the function app whether a paired chat can answer tool-use requests ({ex.Message}); permission relay is off for this session (reconnect with /mcp to ask again).").ConfigureAwait(false);
             return false;
         }
+
+        if (!answer.PermissionRelay && answer.Transports is { Count: > 0 } transports && Volatile.Read(ref _decided) == 0)
+        {
+            await _diagnostics.WriteLineAsync(
+                $"relay: permission relay is off for this session: {string.Join(" and ", transports.Select(ChatReference.DisplayName))} {(transports.Count == 1 ? "is" : "are")} configured on the function app, but no chat is paired with this channel (pair one with relay pair CODE, then reconnect with /mcp).").ConfigureAwait(false);
+        }
+
+        return answer.PermissionRelay;
     }
 }

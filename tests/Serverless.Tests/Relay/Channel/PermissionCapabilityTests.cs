@@ -105,4 +105,44 @@ public class PermissionCapabilityTests
         Assert.DoesNotContain("timed out", _stderr.ToString(), StringComparison.Ordinal);
         Assert.Single(_stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    [Fact]
+    public async Task A_user_with_no_chat_service_hears_nothing_about_permission_relay()
+    {
+        var capability = Ask(Task.FromResult(new CapabilitiesResponse(Telegram: false, PermissionRelay: false) { Transports = [] }));
+
+        Assert.False(await capability.DecideAsync(CancellationToken.None));
+        Assert.Equal(string.Empty, _stderr.ToString());
+    }
+
+    [Fact]
+    public async Task A_chat_service_configured_but_no_chat_paired_says_which_services_and_how_to_pair()
+    {
+        var capability = Ask(Task.FromResult(new CapabilitiesResponse(Telegram: true, PermissionRelay: false) { Transports = ["telegram", "slack"] }));
+
+        Assert.False(await capability.DecideAsync(CancellationToken.None));
+        Assert.Equal(
+            "relay: permission relay is off for this session: Telegram and Slack are configured on the function app, but no chat is paired with this channel (pair one with relay pair CODE, then reconnect with /mcp).",
+            _stderr.ToString().Trim());
+    }
+
+    [Fact]
+    public async Task A_paired_chat_says_nothing_on_stderr()
+    {
+        var capability = Ask(Task.FromResult(new CapabilitiesResponse(Telegram: false, PermissionRelay: true) { Transports = ["discord"] }));
+
+        Assert.True(await capability.DecideAsync(CancellationToken.None));
+        Assert.Equal(string.Empty, _stderr.ToString());
+    }
+
+    [Fact]
+    public async Task An_app_that_cannot_be_asked_is_named_as_permission_relay_not_as_telegram()
+    {
+        var capability = Ask(Task.FromException<CapabilitiesResponse>(new HttpRequestException("connection refused")));
+
+        Assert.False(await capability.DecideAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(
+            "relay: could not ask the function app whether a paired chat can answer tool-use requests (connection refused); permission relay is off for this session (reconnect with /mcp to ask again).",
+            _stderr.ToString().Trim());
+    }
 }
