@@ -24,6 +24,7 @@ public sealed class PermissionCapability
     private readonly long _startedAt;
     private readonly TextWriter _diagnostics;
     private int _decided;
+    private Task? _late;
 
     private PermissionCapability(Func<PermissionCapability, Task<bool>> ask, TimeProvider timeProvider, TextWriter diagnostics)
     {
@@ -32,6 +33,9 @@ public sealed class PermissionCapability
         _startedAt = timeProvider.GetTimestamp();
         _available = ask(this);
     }
+
+    /// <summary>Completes once the app's answer (or failure) has been handled, a late one included, and anything it had to say is said.</summary>
+    public Task Settled => Volatile.Read(ref _late) ?? _available;
 
     /// <summary>What the session declared; false until the initialize answer went out.</summary>
     public bool Declared { get; private set; }
@@ -70,7 +74,7 @@ public sealed class PermissionCapability
         await next(context, cancellationToken).ConfigureAwait(false);
     };
 
-    /// <summary>The app's answer if it came within the budget; false otherwise, said once on stderr.</summary>
+    /// <summary>The app's answer if it came within the budget; false otherwise (said on stderr if the late answer is yes).</summary>
     public async ValueTask<bool> DecideAsync(CancellationToken cancellationToken)
     {
         var remaining = Budget - _timeProvider.GetElapsedTime(_startedAt);
@@ -87,12 +91,28 @@ public sealed class PermissionCapability
             Declared = declared;
             if (!_available.IsCompleted)
             {
-                await _diagnostics.WriteLineAsync(
-                    $"relay: the function app did not say within {Budget.TotalSeconds:0.#} s whether a paired chat can answer tool-use requests; permission relay is off for this session (reconnect with /mcp to ask again).").ConfigureAwait(false);
+                _late = SayIfTheLateAnswerMattersAsync();
             }
         }
 
         return Declared;
+    }
+
+    /// <summary>A slow app is worth a line only when its answer says a paired chat could have answered.</summary>
+    private async Task SayIfTheLateAnswerMattersAsync()
+    {
+        try
+        {
+            if (await _available.ConfigureAwait(false))
+            {
+                await _diagnostics.WriteLineAsync(
+                    $"relay: the function app said only after {Budget.TotalSeconds:0.#} s that a paired chat can answer tool-use requests; permission relay is off for this session (reconnect with /mcp to ask again).").ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The relay is stopping.
+        }
     }
 
     /// <summary>
@@ -118,7 +138,7 @@ public sealed class PermissionCapability
             return false;
         }
 
-        if (!answer.PermissionRelay && answer.Transports is { Count: > 0 } transports && Volatile.Read(ref _decided) == 0)
+        if (!answer.PermissionRelay && answer.Transports is { Count: > 0 } transports)
         {
             await _diagnostics.WriteLineAsync(
                 $"relay: permission relay is off for this session: {string.Join(" and ", transports.Select(ChatReference.DisplayName))} {(transports.Count == 1 ? "is" : "are")} configured on the function app, but no chat is paired with this channel (pair one with relay pair CODE, then reconnect with /mcp).").ConfigureAwait(false);
