@@ -24,7 +24,7 @@ public sealed partial class RelayWorker(
 {
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        // stdin ended: stop as on SIGTERM, while the transport can still write (SessionInput holds the end back).
+        // stdin ended: stop as on SIGTERM, while the transport can still write (SessionInputStream holds the end back).
         closing.InputEnded.ContinueWith(_ => lifetime.StopApplication(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return base.StartAsync(cancellationToken);
     }

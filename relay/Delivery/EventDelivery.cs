@@ -31,6 +31,8 @@ public sealed partial class EventDelivery(
     private static readonly TimeSpan CleanupDeadline = TimeSpan.FromMilliseconds(800);
     /// <summary>From the start of the stop to the last acknowledgement: inside Claude Code's SIGKILL (about 500 ms after it closes stdin).</summary>
     public static readonly TimeSpan ClosingBudget = TimeSpan.FromMilliseconds(400);
+    // The last acknowledgements get at least this, even past the budget: a loopback or nearby app answers within it.
+    private static readonly TimeSpan MinimumFlush = TimeSpan.FromMilliseconds(50);
 
     private readonly SemaphoreSlim _serial = new(1, 1);
     // What is under way (a receive, a notification) runs to its end unless the closing budget runs out: a receive
@@ -160,11 +162,8 @@ public sealed partial class EventDelivery(
     {
         var startedAt = Interlocked.Read(ref _closingStartedAt);
         var left = startedAt == 0 ? CleanupDeadline : ClosingBudget - timeProvider.GetElapsedTime(startedAt);
-        // Even late, a loopback or nearby app answers within this.
         return _acks.FlushAsync(left > MinimumFlush ? left : MinimumFlush);
     }
-
-    private static readonly TimeSpan MinimumFlush = TimeSpan.FromMilliseconds(50);
 
     public void Dispose()
     {
