@@ -10,17 +10,17 @@ using Serverless.Relay.Playbooks;
 
 var urlOption = new Option<string?>("--url")
 {
-    Description = "Base URL of the function app (env RELAY_URL; default http://localhost:7071).",
+    Description = "Base URL of the function app, without /api (env RELAY_URL; for subcommands, then the relay entry relay init wrote in ./.mcp.json; default http://localhost:7071). Plain http only to localhost, 127.0.0.0/8 and ::1.",
     Recursive = true,
 };
 var channelOption = new Option<string?>("--channel")
 {
-    Description = "The channel to relay (env RELAY_CHANNEL; default 'default').",
+    Description = "The channel to relay (env RELAY_CHANNEL; for subcommands, then ./.mcp.json's; default 'default').",
     Recursive = true,
 };
 var tokenFileOption = new Option<FileInfo?>("--token-file")
 {
-    Description = "A file holding the relay token (otherwise env RELAY_TOKEN_FILE, then env RELAY_TOKEN).",
+    Description = "A file holding the relay token (otherwise env RELAY_TOKEN_FILE, then env RELAY_TOKEN; for subcommands, then ./.mcp.json's token file for its URL).",
     Recursive = true,
 };
 var stateFileOption = new Option<string?>("--state-file")
@@ -39,9 +39,9 @@ var playbookOption = new Option<string?>("--playbook")
 {
     Description = $"The owner's rules for events when nobody is watching (default: {PlaybookFile.DefaultPath} in the current directory, if it exists).",
 };
-var codeArgument = new Argument<string>("code") { Description = "The code the Telegram bot sent to the person who wants to pair." };
+var codeArgument = new Argument<string>("code") { Description = "The code the bot (Telegram, Slack or Discord) sent to the person who wants to pair." };
 
-var pair = new Command("pair", "Approves a Telegram pairing code: that person's chat then reaches this channel.") { codeArgument };
+var pair = new Command("pair", "Approves a pairing code from Telegram, Slack or Discord: that person's chat then reaches this channel.") { codeArgument };
 var projectOption = new Option<DirectoryInfo?>("--project")
 {
     Description = "The project whose .mcp.json gets the relay (default: the current directory).",
@@ -105,16 +105,7 @@ var root = new RootCommand("Relays events from the serverless function app into 
     replay,
     playbookCommand,
 };
-root.Subcommands.Add(DiscordCommand.Create(parse => Resolve(parse)));
-
-// What `relay pair` prints: the app names the transport the code came from (an older app only pairs Telegram).
-static string TransportName(string? transport) => transport switch
-{
-    null or "telegram" => "Telegram",
-    "slack" => "Slack",
-    "discord" => "Discord",
-    _ => transport,
-};
+root.Subcommands.Add(DiscordCommand.Create(parse => ResolveInProject(parse, "discord register")));
 
 (RelaySettings? Settings, string? Error) Resolve(ParseResult parse) => RelaySettingsResolver.Resolve(
     parse.GetValue(urlOption),
@@ -124,6 +115,33 @@ static string TransportName(string? transport) => transport switch
     parse.GetValue(stateFileOption),
     parse.GetValue(visibilityOption),
     parse.GetValue(pollOption));
+
+// A subcommand run in a project folder: what `relay init` wrote in its .mcp.json fills in what options and environment
+// leave open, said on stderr (stdout stays the command's own output, for scripts).
+(RelaySettings? Settings, string? Error) ResolveInProject(ParseResult parse, string name)
+{
+    var (project, projectError) = ProjectRelayEntry.Find(Environment.CurrentDirectory, RelayCommand.Current());
+    if (projectError is not null)
+    {
+        return (null, projectError);
+    }
+
+    var resolved = RelaySettingsResolver.Resolve(
+        parse.GetValue(urlOption),
+        parse.GetValue(channelOption),
+        parse.GetValue(tokenFileOption),
+        Environment.GetEnvironmentVariable,
+        parse.GetValue(stateFileOption),
+        parse.GetValue(visibilityOption),
+        parse.GetValue(pollOption),
+        project);
+    if (resolved.Settings is { TakenFrom: { } takenFrom } settings)
+    {
+        Console.Error.WriteLine($"relay {name}: channel '{settings.Channel}' of {settings.Url} ({takenFrom})");
+    }
+
+    return resolved;
+}
 
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -165,7 +183,7 @@ root.SetAction(async (parse, cancellationToken) =>
 
 pair.SetAction(async (parse, cancellationToken) =>
 {
-    var (settings, error) = Resolve(parse);
+    var (settings, error) = ResolveInProject(parse, "pair");
     if (settings is null)
     {
         await Console.Error.WriteLineAsync($"relay: {error}");
@@ -176,7 +194,7 @@ pair.SetAction(async (parse, cancellationToken) =>
     try
     {
         var paired = await new RelayApiClient(http, settings).PairAsync(parse.GetValue(codeArgument)!, cancellationToken);
-        await Console.Out.WriteLineAsync($"Paired {TransportName(paired.Transport)} user {paired.UserId}: their chat {paired.ChatId} now reaches channel '{paired.Channel}'.");
+        await Console.Out.WriteLineAsync($"Paired {ChatReference.DisplayName(paired.Transport)} user {paired.UserId}: their chat {paired.ChatId} now reaches channel '{paired.Channel}'.");
         return 0;
     }
     catch (RelayApiException ex)
@@ -216,7 +234,7 @@ init.SetAction(async (parse, cancellationToken) =>
 // said on stderr (exit 1).
 async Task<int> CallAppAsync(ParseResult parse, string name, TimeSpan timeout, Func<RelaySettings, RelayApiClient, Task<int>> call)
 {
-    var (settings, error) = Resolve(parse);
+    var (settings, error) = ResolveInProject(parse, name);
     if (settings is null)
     {
         await Console.Error.WriteLineAsync($"relay {name}: {error}");
@@ -282,5 +300,9 @@ playbookCheck.SetAction((parse, cancellationToken) => CallAppAsync(parse, "playb
     return 0;
 }));
 
-// Help and parse errors go to stderr: stdout belongs to the MCP protocol (except for `relay init`, `relay pair`, `relay events`, `relay tail`, `relay redrive`, `relay replay`, `relay playbook check` and `relay discord register`).
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = Console.Error, Error = Console.Error });
+// Help and --version go to stdout (`relay --help | less`), parse errors to stderr. Serving MCP, the relay writes
+// nothing but the protocol to stdout: neither help nor version runs then, and a parse error (with the help that
+// follows it) goes to stderr.
+var parsed = root.Parse(args);
+
+return await parsed.InvokeAsync(new InvocationConfiguration { Output = parsed.Errors.Count == 0 ? Console.Out : Console.Error, Error = Console.Error });

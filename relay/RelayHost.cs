@@ -60,7 +60,8 @@ public static class RelayHost
         builder.Services.AddSingleton<IChannelSink, McpChannelSink>();
         builder.Services.AddSingleton<EventDelivery>();
         builder.Services.AddSingleton<ReliablePubSubConnection>();
-        builder.Services.AddHostedService<RelayWorker>();
+        var closing = new SessionClosing();
+        builder.Services.AddSingleton(closing);
 
         builder.Services
             .AddMcpServer(options =>
@@ -89,12 +90,17 @@ public static class RelayHost
                     new(PermissionRequestMethod, (notification, cancellationToken) => forwarder.ForwardAsync(notification.Params, cancellationToken)),
                 ];
             })
-            .WithStdioServerTransport()
+            // stdio, with stdin's end held back until the relay has settled what it took (SessionClosing).
+            .WithStreamServerTransport(new SessionInputStream(Console.OpenStandardInput(), closing), Console.OpenStandardOutput())
             .WithTools<StatusTool>()
             .WithTools<EventTool>()
             .WithTools<ChatTools>(ChatTools.SerializerOptions)
             .WithTools<AskUserTool>()
             .WithTools<HistoryTool>();
+
+        // After the MCP server's own hosted service, so it stops first (hosted services stop in reverse order): it
+        // settles what it took while the session can still carry notifications.
+        builder.Services.AddHostedService<RelayWorker>();
 
         var host = builder.Build();
         forwarder.Logger = host.Services.GetRequiredService<ILogger<PermissionForwarder>>();

@@ -24,6 +24,9 @@ public sealed record RelaySettings
     /// <summary>The owner's rules for events when nobody is watching (none by default).</summary>
     public Playbooks.Playbook Playbook { get; init; } = Playbooks.Playbook.None;
 
+    /// <summary>What came from the project's <c>.mcp.json</c> rather than options or environment, for a stderr line; null when nothing did.</summary>
+    public string? TakenFrom { get; init; }
+
     // The token stays out of any printed form of the settings.
     public override string ToString() => $"{Url} channel '{Channel}'";
 }

@@ -1,4 +1,6 @@
 using Serverless.Contracts;
+using Serverless.Relay.CommandLine;
+using Serverless.Relay.Connection;
 
 namespace Serverless.Relay;
 
@@ -7,12 +9,30 @@ public static class RelaySettingsResolver
 {
     public const string DefaultUrl = RelayApiDefaults.LocalUrl;
 
+    /// <param name="project">
+    /// The relay entry of the current folder's <c>.mcp.json</c> (subcommands only): its URL, channel and token file
+    /// come after the options and the environment; its token file only for its own URL, so a token never goes to
+    /// an app it was not made for.
+    /// </param>
     public static (RelaySettings? Settings, string? Error) Resolve(
         string? url, string? channel, FileInfo? tokenFile, Func<string, string?> environment,
-        string? stateFile = null, int? visibilitySeconds = null, int? pollSeconds = null)
+        string? stateFile = null, int? visibilitySeconds = null, int? pollSeconds = null, ProjectRelayEntry? project = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var urlText = url ?? environment("RELAY_URL");
+        var taken = new List<string>();
+        var urlSource = "--url";
+        var urlText = url;
+        if (string.IsNullOrWhiteSpace(urlText) && environment("RELAY_URL") is { Length: > 0 } fromEnvironment && !string.IsNullOrWhiteSpace(fromEnvironment))
+        {
+            (urlText, urlSource) = (fromEnvironment, "RELAY_URL");
+        }
+
+        if (string.IsNullOrWhiteSpace(urlText) && project?.Url is { } projectUrl)
+        {
+            (urlText, urlSource) = (projectUrl.ToString(), $"the url in {project}");
+            taken.Add("url");
+        }
+
         if (string.IsNullOrWhiteSpace(urlText))
         {
             urlText = DefaultUrl;
@@ -20,10 +40,26 @@ public static class RelaySettingsResolver
 
         if (!Uri.TryCreate(urlText, UriKind.Absolute, out var baseUrl) || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
         {
-            return (null, $"--url '{urlText}' is not an absolute http(s) URL.");
+            return (null, $"{urlSource} '{urlText}' is not an absolute http(s) URL.");
+        }
+
+        if (!PlainTextRule.Allows(baseUrl))
+        {
+            return (null, $"{urlSource} '{urlText}' is plain http to another machine: the relay token, the events and the permission answers would cross the network unencrypted, and anyone on the way could answer for the function app. Use https ({PlainTextRule.Secure(baseUrl)}); plain http is only for localhost, 127.0.0.0/8 and ::1.");
+        }
+
+        if (EndsInApi(baseUrl))
+        {
+            return (null, $"{urlSource} '{urlText}' ends in /api, but the relay adds /api/relay/... itself: drop the /api and use {WithoutApi(baseUrl)}");
         }
 
         channel ??= environment("RELAY_CHANNEL");
+        if (string.IsNullOrWhiteSpace(channel) && project?.Channel is { } projectChannel)
+        {
+            channel = projectChannel;
+            taken.Add("channel");
+        }
+
         if (string.IsNullOrWhiteSpace(channel))
         {
             channel = RelayApiDefaults.Channel;
@@ -39,6 +75,13 @@ public static class RelaySettingsResolver
         if (tokenFile is null && environment("RELAY_TOKEN_FILE") is { } tokenFilePath && !string.IsNullOrWhiteSpace(tokenFilePath))
         {
             tokenFile = new FileInfo(tokenFilePath);
+        }
+
+        if (tokenFile is null && string.IsNullOrWhiteSpace(environment("RELAY_TOKEN"))
+            && project is { TokenFile: { Length: > 0 } projectToken, Url: { } tokenUrl } && tokenUrl.AbsoluteUri == baseUrl.AbsoluteUri)
+        {
+            tokenFile = new FileInfo(projectToken);
+            taken.Add("token file");
         }
 
         if (tokenFile is not null)
@@ -59,7 +102,9 @@ public static class RelaySettingsResolver
             token = environment("RELAY_TOKEN")?.Trim();
             if (string.IsNullOrEmpty(token))
             {
-                return (null, "no relay token: set RELAY_TOKEN (or RELAY_TOKEN_FILE) in the MCP server's env, or pass --token-file.");
+                return (null, project is null
+                    ? "no relay token: set RELAY_TOKEN (or RELAY_TOKEN_FILE) in the MCP server's env, or pass --token-file (or run the command in the folder where relay init wrote .mcp.json)."
+                    : $"no relay token for {baseUrl}: {project} names no token file for it; set RELAY_TOKEN (or RELAY_TOKEN_FILE), or pass --token-file.");
             }
         }
 
@@ -85,12 +130,23 @@ public static class RelaySettingsResolver
             Channel = channel,
             Token = token,
             StateFile = stateFile,
+            TakenFrom = taken.Count == 0 ? null : $"{string.Join(taken.Count == 3 ? ", " : " and ", taken.Count == 3 ? [taken[0], $"{taken[1]} and {taken[2]}"] : taken)} from {project}",
         };
         return (settings with
         {
             VisibilityTimeout = visibilitySeconds is { } v ? TimeSpan.FromSeconds(v) : settings.VisibilityTimeout,
             SafetyPollInterval = pollSeconds is { } p ? TimeSpan.FromSeconds(p) : settings.SafetyPollInterval,
         }, null);
+    }
+
+    /// <summary>A path whose last segment is <c>api</c>: the route prefix the relay adds to every call itself.</summary>
+    private static bool EndsInApi(Uri url) =>
+        url.AbsolutePath.TrimEnd('/').EndsWith("/api", StringComparison.OrdinalIgnoreCase);
+
+    private static string WithoutApi(Uri url)
+    {
+        var path = url.AbsolutePath.TrimEnd('/');
+        return new UriBuilder(url) { Path = path[..^"/api".Length] + "/", Query = string.Empty }.Uri.ToString();
     }
 
     /// <summary>One file per function app and channel under the user's state directory.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using Serverless.Contracts;
 using Serverless.Relay.Connection;
 
 namespace Serverless.Relay.Channel;
@@ -23,6 +24,7 @@ public sealed class PermissionCapability
     private readonly long _startedAt;
     private readonly TextWriter _diagnostics;
     private int _decided;
+    private Task? _late;
 
     private PermissionCapability(Func<PermissionCapability, Task<bool>> ask, TimeProvider timeProvider, TextWriter diagnostics)
     {
@@ -32,8 +34,8 @@ public sealed class PermissionCapability
         _available = ask(this);
     }
 
-    /// <summary>The app's own answer: complete once it answered or failed, whatever the session was told (which <see cref="DecideAsync"/> says).</summary>
-    public Task<bool> Answered => _available;
+    /// <summary>Completes once the app's answer (or failure) has been handled, a late one included, and anything it had to say is said.</summary>
+    public Task Settled => Volatile.Read(ref _late) ?? _available;
 
     /// <summary>What the session declared; false until the initialize answer went out.</summary>
     public bool Declared { get; private set; }
@@ -72,7 +74,7 @@ public sealed class PermissionCapability
         await next(context, cancellationToken).ConfigureAwait(false);
     };
 
-    /// <summary>The app's answer if it came within the budget; false otherwise, said once on stderr.</summary>
+    /// <summary>The app's answer if it came within the budget; false otherwise (said on stderr if the late answer is yes).</summary>
     public async ValueTask<bool> DecideAsync(CancellationToken cancellationToken)
     {
         var remaining = Budget - _timeProvider.GetElapsedTime(_startedAt);
@@ -89,19 +91,40 @@ public sealed class PermissionCapability
             Declared = declared;
             if (!_available.IsCompleted)
             {
-                await _diagnostics.WriteLineAsync(
-                    $"relay: the function app did not say within {Budget.TotalSeconds:0.#} s whether a paired chat can answer tool-use requests; permission relay is off for this session (reconnect with /mcp to ask again).").ConfigureAwait(false);
+                _late = SayIfTheLateAnswerMattersAsync();
             }
         }
 
         return Declared;
     }
 
-    private async Task<bool> AvailableAsync(IChatApi api, CancellationToken cancellationToken)
+    /// <summary>A slow app is worth a line only when its answer says a paired chat could have answered.</summary>
+    private async Task SayIfTheLateAnswerMattersAsync()
     {
         try
         {
-            return (await api.CapabilitiesAsync(cancellationToken).ConfigureAwait(false)).PermissionRelay;
+            if (await _available.ConfigureAwait(false))
+            {
+                await _diagnostics.WriteLineAsync(
+                    $"relay: the function app said only after {Budget.TotalSeconds:0.#} s that a paired chat can answer tool-use requests; permission relay is off for this session (reconnect with /mcp to ask again).").ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The relay is stopping.
+        }
+    }
+
+    /// <summary>
+    /// The app's answer. stderr hears about it only when it matters to the user: the app could not be asked, or a chat
+    /// service is configured but no chat of this channel is paired. Without any chat service there is nothing to say.
+    /// </summary>
+    private async Task<bool> AvailableAsync(IChatApi api, CancellationToken cancellationToken)
+    {
+        CapabilitiesResponse answer;
+        try
+        {
+            answer = await api.CapabilitiesAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -111,8 +134,16 @@ public sealed class PermissionCapability
                 return false;
             }
 
-            await _diagnostics.WriteLineAsync($"relay: could not ask the function app about Telegram ({ex.Message}); permission relay is off for this session.").ConfigureAwait(false);
+            await _diagnostics.WriteLineAsync($"relay: could not ask the function app whether a paired chat can answer tool-use requests ({ex.Message}); permission relay is off for this session (reconnect with /mcp to ask again).").ConfigureAwait(false);
             return false;
         }
+
+        if (!answer.PermissionRelay && answer.Transports is { Count: > 0 } transports)
+        {
+            await _diagnostics.WriteLineAsync(
+                $"relay: permission relay is off for this session: {string.Join(" and ", transports.Select(ChatReference.DisplayName))} {(transports.Count == 1 ? "is" : "are")} configured on the function app, but no chat is paired with this channel (pair one with relay pair CODE, then reconnect with /mcp).").ConfigureAwait(false);
+        }
+
+        return answer.PermissionRelay;
     }
 }

@@ -10,6 +10,15 @@ public static class ChatReference
 {
     public const string Telegram = ChatTransportNames.Telegram;
 
+    /// <summary>How messages name a chat service (an older app only pairs Telegram, so no name is Telegram).</summary>
+    public static string DisplayName(string? transport) => transport switch
+    {
+        null or Telegram => "Telegram",
+        "slack" => "Slack",
+        "discord" => "Discord",
+        _ => transport,
+    };
+
     public static string TransportOf(string chatId)
     {
         ArgumentNullException.ThrowIfNull(chatId);

@@ -31,6 +31,13 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
             throw new RelayApiException($"{settings.Url} answered negotiate with an unencrypted WebSocket url; refusing it.");
         }
 
+        // Plain ws only to this machine, as plain http (PlainTextRule): the doorbell's events would otherwise cross the network in clear.
+        if (!PlainTextRule.Allows(uri))
+        {
+            throw new RelayApiException(
+                $"{settings.Url} answered negotiate with a plain ws:// url to another machine ({ReliablePubSubConnection.Redact(uri)}); refusing it: the WebSocket must use wss ({PlainTextRule.Secure(uri)}), plain ws is only for localhost, 127.0.0.0/8 and ::1.");
+        }
+
         return uri;
     }
 
@@ -207,7 +214,8 @@ public sealed class RelayApiClient(HttpClient http, RelaySettings settings) : IR
         }
         catch (HttpRequestException ex)
         {
-            throw new RelayApiException($"cannot reach the function app at {settings.Url} ({operation}): {ex.Message}", ex);
+            var cause = await SchemeProbe.ExplainAsync(settings.Url, ex, cancellationToken).ConfigureAwait(false) ?? SchemeProbe.Describe(ex);
+            throw new RelayApiException($"cannot reach the function app at {settings.Url} ({operation}): {cause}", ex);
         }
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -17,12 +17,34 @@ public sealed partial class RelayWorker(
     ReliablePubSubConnection connection,
     EventDelivery delivery,
     RelayStatus status,
+    SessionClosing closing,
+    IHostApplicationLifetime lifetime,
     TimeProvider timeProvider,
     ILogger<RelayWorker> logger) : BackgroundService
 {
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // stdin ended: stop as on SIGTERM, while the transport can still write (SessionInputStream holds the end back).
+        closing.InputEnded.ContinueWith(_ => lifetime.StopApplication(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await base.StopAsync(cancellationToken);
+        }
+        finally
+        {
+            closing.MarkFlushed();
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarting(settings.Url, settings.Channel, Environment.ProcessId);
+        using var closingStarts = stoppingToken.Register(delivery.BeginClosing);
         try
         {
             await WaitForSessionAsync(stoppingToken);

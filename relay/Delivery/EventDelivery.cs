@@ -11,7 +11,9 @@ namespace Serverless.Relay.Delivery;
 /// Serialised, so the doorbell, the backlog drain and the safety poll never interleave. Acknowledging
 /// only queues the receipt once the notification is written (<see cref="AckBatcher"/> sends the queued
 /// receipts in batches, off this path). An event taken from the queue but not shown (the session went
-/// away, the write failed) is released at once, so it does not wait out its visibility timeout.
+/// away, the write failed) is released at once, so it does not wait out its visibility timeout. When the relay
+/// stops (<see cref="BeginClosing"/>), what is in hand is settled within <see cref="ClosingBudget"/>: a receive or a
+/// notification under way is finished, not cut off, the events shown are acknowledged and the rest released.
 /// </summary>
 public sealed partial class EventDelivery(
     IChannelSink sink,
@@ -27,7 +29,17 @@ public sealed partial class EventDelivery(
     private const int BacklogBatchSize = 32;
     // Release and the last acknowledgements often run because the relay is stopping (within 2 s of stdin closing).
     private static readonly TimeSpan CleanupDeadline = TimeSpan.FromMilliseconds(800);
+    /// <summary>From the start of the stop to the last acknowledgement: inside Claude Code's SIGKILL (about 500 ms after it closes stdin).</summary>
+    public static readonly TimeSpan ClosingBudget = TimeSpan.FromMilliseconds(400);
+    // The last acknowledgements get at least this, even past the budget: a loopback or nearby app answers within it.
+    private static readonly TimeSpan MinimumFlush = TimeSpan.FromMilliseconds(50);
+
     private readonly SemaphoreSlim _serial = new(1, 1);
+    // What is under way (a receive, a notification) runs to its end unless the closing budget runs out: a receive
+    // cut off leaves its events hidden in the queue with no receipt to release them by, and a write cut off can
+    // leave half a line on stdout.
+    private readonly CancellationTokenSource _closing = new(Timeout.InfiniteTimeSpan, timeProvider);
+    private long _closingStartedAt;
     private readonly AckBatcher _acks = new(api, timeProvider, logger, acknowledgements);
     private readonly AcknowledgedReceipts _acknowledged = new(DeliveredEventLog.DefaultCapacity);
 
@@ -52,7 +64,7 @@ public sealed partial class EventDelivery(
             bool shown;
             try
             {
-                shown = await NotifyOnceAsync(relayEvent, cancellationToken).ConfigureAwait(false);
+                shown = await NotifyOnceAsync(relayEvent, _closing.Token).ConfigureAwait(false);
             }
             catch
             {
@@ -86,7 +98,8 @@ public sealed partial class EventDelivery(
             var total = 0;
             while (true)
             {
-                var batch = await api.ReceiveBacklogAsync(BacklogBatchSize, cancellationToken).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                var batch = await api.ReceiveBacklogAsync(BacklogBatchSize, _closing.Token).ConfigureAwait(false);
                 foreach (var dead in batch.DeadLettered)
                 {
                     status.CountDeadLettered();
@@ -103,8 +116,10 @@ public sealed partial class EventDelivery(
                 {
                     foreach (var relayEvent in batch.Events)
                     {
+                        // Stopping: the events not yet shown go back to the queue (below), for the next session.
+                        cancellationToken.ThrowIfCancellationRequested();
                         using var take = RelayTelemetry.StartTake(relayEvent.Id, relayEvent.Attribute("traceparent"));
-                        var shown = await NotifyOnceAsync(relayEvent, cancellationToken).ConfigureAwait(false);
+                        var shown = await NotifyOnceAsync(relayEvent, _closing.Token).ConfigureAwait(false);
                         // The receipt of a receive is the event's newest: acknowledged whether shown now or before.
                         Acknowledge(relayEvent, received: true, takenAt: null, shown);
                         handled++;
@@ -129,16 +144,32 @@ public sealed partial class EventDelivery(
         }
     }
 
+    /// <summary>The relay is stopping: from now on, what is under way has <see cref="ClosingBudget"/> to finish.</summary>
+    public void BeginClosing()
+    {
+        if (Interlocked.CompareExchange(ref _closingStartedAt, timeProvider.GetTimestamp(), 0) == 0)
+        {
+            _closing.CancelAfter(ClosingBudget);
+        }
+    }
+
     /// <summary>
-    /// Sends the queued acknowledgements and takes no more, within <see cref="CleanupDeadline"/>: the relay is
-    /// stopping. What is not sent by then comes again after the visibility timeout and is skipped as a duplicate.
+    /// Sends the queued acknowledgements and takes no more, within what is left of <see cref="ClosingBudget"/> (or
+    /// <see cref="CleanupDeadline"/>): the relay is stopping. What is not sent by then comes again after the
+    /// visibility timeout and is skipped as a duplicate.
     /// </summary>
-    public Task FlushAcknowledgementsAsync() => _acks.FlushAsync(CleanupDeadline);
+    public Task FlushAcknowledgementsAsync()
+    {
+        var startedAt = Interlocked.Read(ref _closingStartedAt);
+        var left = startedAt == 0 ? CleanupDeadline : ClosingBudget - timeProvider.GetElapsedTime(startedAt);
+        return _acks.FlushAsync(left > MinimumFlush ? left : MinimumFlush);
+    }
 
     public void Dispose()
     {
         _acks.Dispose();
         _serial.Dispose();
+        _closing.Dispose();
     }
 
     /// <summary>Shows the event unless it was shown before; true when it was shown now.</summary>
@@ -207,7 +238,8 @@ public sealed partial class EventDelivery(
             return;
         }
 
-        using var deadline = new CancellationTokenSource(CleanupDeadline);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+        deadline.CancelAfter(CleanupDeadline);
         try
         {
             await api.ReleaseAsync(receipts, deadline.Token).ConfigureAwait(false);

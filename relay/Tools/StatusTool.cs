@@ -21,9 +21,7 @@ public sealed class StatusTool(RelaySettings settings, RelayStatus status, Sessi
             $"channel: {settings.Channel}",
             $"function app: {settings.Url}",
             $"MCP protocol revision: {server.NegotiatedProtocolVersion ?? "(none yet)"}",
-            "channel delivery: " + (readiness.IsReady
-                ? "active"
-                : "waiting for Claude Code to complete the MCP handshake (notifications/initialized); no events are taken until then"),
+            "channel delivery: " + Delivery(readiness.IsReady, s),
             $"state: {Describe(s.State)}" + (s.ConnectedSince is { } since ? $" since {since.ToString("u", CultureInfo.InvariantCulture)}" : string.Empty),
             $"events delivered: {s.Delivered}",
             $"duplicates skipped: {s.DuplicatesSkipped}",
@@ -43,6 +41,16 @@ public sealed class StatusTool(RelaySettings settings, RelayStatus status, Sessi
         // The last error can quote the function app or the network (a problem detail, a proxy's page).
         return UntrustedText.Clean(string.Join('\n', lines));
     }
+
+    /// <summary>Active only while connected: a session that cannot reach the app gets no events, and says why.</summary>
+    private static string Delivery(bool ready, RelayStatusSnapshot s) => (ready, s.State) switch
+    {
+        (false, _) => "waiting for Claude Code to complete the MCP handshake (notifications/initialized); no events are taken until then",
+        (_, RelayState.Connected) => "active",
+        (_, RelayState.Retrying) => $"waiting: cannot reach the function app ({s.LastError ?? "no reason given"})",
+        (_, RelayState.Stopped) => "stopped",
+        _ => "waiting: connecting to the function app",
+    };
 
     private static string Describe(RelayState state) => state switch
     {

@@ -87,6 +87,25 @@ public sealed class RawStdioClient : IAsyncDisposable
 
     public void CloseInput() => _process.StandardInput.Close();
 
+    /// <summary>Sends a POSIX signal (SIGINT 2, SIGTERM 15, SIGKILL 9) to the process, as a client closing it does.</summary>
+    public void Signal(int signal)
+    {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.Id, signal);
+        }
+    }
+
+    /// <summary>Completes when the process has exited and everything it wrote to stdout has been read.</summary>
+    public async Task ExitedAsync(TimeSpan within)
+    {
+        await _process.WaitForExitAsync().WaitAsync(within);
+        await _stdout.WaitAsync(within);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
     public bool WaitForExit(TimeSpan within) => _process.WaitForExit(within);
 
     public async ValueTask DisposeAsync()

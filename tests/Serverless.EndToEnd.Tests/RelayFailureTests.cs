@@ -49,6 +49,9 @@ public class RelayFailureTests
         // The line that reports the failure names the app (not just the start-up line, which always does).
         Assert.Contains(relay.Stderr.Split('\n'), l => l.Contains("cannot reach the function app", StringComparison.Ordinal) && l.Contains(url.Authority, StringComparison.Ordinal));
         await relay.Client.PingAsync();
+        // Not "active": the session gets no events while the app cannot be reached, and says why.
+        var status = string.Join('\n', (await relay.Client.CallToolAsync("get_status")).Content.OfType<ModelContextProtocol.Protocol.TextContentBlock>().Select(c => c.Text));
+        Assert.Contains($"channel delivery: waiting: cannot reach the function app (cannot reach the function app at {url} (negotiate): Connection refused", status, StringComparison.Ordinal);
     }
 
     [Fact]

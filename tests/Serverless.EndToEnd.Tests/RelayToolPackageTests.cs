@@ -152,6 +152,81 @@ public sealed class RelayToolPackageTests(InstalledRelayTool tool) : IClassFixtu
         Assert.DoesNotContain("run", ReadEntry(project, "relay")["args"]!.AsArray().Select(a => (string?)a));
     }
 
+    /// <summary>
+    /// The README's first hour, command for command: the app started as its own process (the build
+    /// <c>dotnet run --project functions</c> would run, on a free port instead of 7071), the relay installed by the
+    /// documented pack and <c>dotnet tool install</c> (this fixture), the README's first curl and its <c>relay init</c>
+    /// line run by a shell in a fresh project folder, then a bare <c>relay events</c> there, with no relay setting in
+    /// the environment, listing the event. Not a fresh <c>git clone</c>: it would build the app and pack the Native
+    /// AOT relay again (about 9 minutes on two cores) to test the same sources this run already built and packed.
+    /// </summary>
+    [Fact]
+    public async Task The_readmes_first_hour_reaches_a_first_event_that_a_bare_relay_events_in_the_project_folder_lists()
+    {
+        var readme = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "README.md"));
+        var port = FreePort();
+        var url = $"http://localhost:{port}";
+        var curl = ReadmeCommand(readme, "curl ", "/api/hooks/generic/").Replace("http://localhost:7071", url, StringComparison.Ordinal);
+        var init = ReadmeCommand(readme, "relay init").Replace("http://localhost:7071", url, StringComparison.Ordinal);
+        await using var app = await FunctionsProcess.StartAsync(port, new Dictionary<string, string>());
+        var project = Directory.CreateTempSubdirectory("first-hour").FullName;
+        var home = Directory.CreateTempSubdirectory("first-hour-home").FullName;
+
+        var accepted = await ShellAsync(curl, project, home);
+        Assert.Contains("202", accepted.Split('\n')[0], StringComparison.Ordinal);
+        var id = (string)JsonNode.Parse(accepted[accepted.IndexOf('{', StringComparison.Ordinal)..])!["id"]!;
+        await ShellAsync(init, project, home);
+        var events = await ShellAsync("relay events", project, home);
+
+        Assert.Contains(id, events, StringComparison.Ordinal);
+        Assert.Contains("Deploy failed", events, StringComparison.Ordinal);
+    }
+
+    /// <summary>The first line of a fenced sh block of the README that holds every marker, with its continuation lines joined.</summary>
+    private static string ReadmeCommand(string readme, params string[] markers)
+    {
+        foreach (System.Text.RegularExpressions.Match block in System.Text.RegularExpressions.Regex.Matches(readme, "```sh\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline))
+        {
+            var command = block.Groups[1].Value.Replace("\\\n", " ", StringComparison.Ordinal);
+            foreach (var line in command.Split('\n'))
+            {
+                if (markers.All(m => line.Contains(m, StringComparison.Ordinal)))
+                {
+                    return line.Trim();
+                }
+            }
+        }
+
+        Assert.Fail($"the README has no sh command with {string.Join(" and ", markers)}");
+        return string.Empty;
+    }
+
+    /// <summary>One command as a user's shell runs it in <paramref name="folder"/>: the installed tool on PATH, HOME of the test's own, no relay setting in the environment.</summary>
+    private async Task<string> ShellAsync(string command, string folder, string home)
+    {
+        var start = new ProcessStartInfo("sh", ["-c", command]) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["PATH"] = tool.ToolPath + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
+        start.Environment["HOME"] = home;
+        foreach (var variable in new[] { "RELAY_URL", "RELAY_CHANNEL", "RELAY_TOKEN", "RELAY_TOKEN_FILE", "RELAY_STATE_FILE", "XDG_CONFIG_HOME", "XDG_STATE_HOME" })
+        {
+            start.Environment.Remove(variable);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(process.ExitCode == 0, $"{command}\n{await output}\n{await error}");
+        return await output;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private async Task<string> InitAsync(string project, string config)
     {
         var start = new ProcessStartInfo(tool.Command, ["init", "--project", project, "--url", "http://127.0.0.1:7071", "--channel", "team-a"])

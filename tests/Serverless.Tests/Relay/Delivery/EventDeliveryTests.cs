@@ -120,6 +120,49 @@ public sealed class EventDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_receive_under_way_when_the_relay_stops_is_finished_and_its_events_released_not_left_hidden()
+    {
+        var answer = new TaskCompletionSource<BacklogBatch>();
+        var receiveToken = CancellationToken.None;
+        _api.Setup(a => a.ReceiveBacklogAsync(It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .Callback<int, CancellationToken>((_, ct) => receiveToken = ct)
+            .Returns(answer.Task);
+        using var stopping = new CancellationTokenSource();
+
+        var drain = _delivery.DrainBacklogAsync(stopping.Token);
+        _delivery.BeginClosing();
+        await stopping.CancelAsync();
+        // The app has hidden these events already: only their receipts can bring them back before the visibility timeout.
+        Assert.False(receiveToken.IsCancellationRequested);
+        answer.SetResult(new BacklogBatch([EventTranslatorTests.Event("e1", receipt: "r1"), EventTranslatorTests.Event("e2", receipt: "r2")], []));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => drain);
+        Assert.Equal(["release r1,r2"], _calls.Snapshot());
+    }
+
+    [Fact]
+    public async Task A_notification_under_way_when_the_relay_stops_is_finished_and_acknowledged()
+    {
+        var written = new TaskCompletionSource();
+        var writeToken = CancellationToken.None;
+        _sink.Setup(s => s.SendAsync(It.IsAny<ChannelNotification>(), It.IsAny<CancellationToken>()))
+            .Callback<ChannelNotification, CancellationToken>((_, ct) => writeToken = ct)
+            .Returns(written.Task);
+        using var stopping = new CancellationTokenSource();
+
+        var delivering = _delivery.DeliverAsync(EventTranslatorTests.Event("e1", receipt: "m1:r1"), stopping.Token);
+        _delivery.BeginClosing();
+        await stopping.CancelAsync();
+        // Cut off, the write could leave half a line on stdout; finished, the event is shown and can be acknowledged.
+        Assert.False(writeToken.IsCancellationRequested);
+        written.SetResult();
+        await delivering;
+        await _delivery.FlushAcknowledgementsAsync();
+
+        Assert.Equal(["ack m1:r1"], _calls.Snapshot());
+    }
+
+    [Fact]
     public async Task A_drain_cut_short_acknowledges_what_was_shown_and_releases_the_rest()
     {
         _sink.Setup(s => s.SendAsync(It.Is<ChannelNotification>(n => n.Meta["event_id"] == "e2"), It.IsAny<CancellationToken>()))
