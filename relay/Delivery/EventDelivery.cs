@@ -230,7 +230,11 @@ public sealed partial class EventDelivery(
         _acks.Enqueue(relayEvent.Receipt, new ReceiptDelivery(takenAt, shown ? timeProvider.GetUtcNow() : null, relayEvent.Attribute("traceparent")));
     }
 
-    /// <summary>Best effort, with its own short deadline: it often runs because the relay is stopping.</summary>
+    /// <summary>
+    /// Best effort, with its own short deadline: it often runs because the relay is stopping. Not tied to the closing
+    /// budget: a release is what settles an event that budget cut off, so it must still go out once the budget is spent
+    /// (a loopback or nearby app answers in milliseconds; a kill before then leaves the event to its visibility timeout).
+    /// </summary>
     private async Task ReleaseAsync(IReadOnlyList<string> receipts)
     {
         if (receipts.Count == 0)
@@ -238,8 +242,7 @@ public sealed partial class EventDelivery(
             return;
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
-        deadline.CancelAfter(CleanupDeadline);
+        using var deadline = new CancellationTokenSource(CleanupDeadline, timeProvider);
         try
         {
             await api.ReleaseAsync(receipts, deadline.Token).ConfigureAwait(false);

@@ -20,7 +20,7 @@ public sealed class JsonWithoutItsContentTypeTests : IAsyncLifetime
 {
     private const string Playbook = """
         ## prod-alert
-        when: kind=generic severity=critical
+        when: kind=generic severity=critical trust=third_party
         do: Look at the alert and reply with what you found.
         """;
 

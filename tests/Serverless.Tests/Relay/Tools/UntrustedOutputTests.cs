@@ -111,7 +111,7 @@ public class UntrustedOutputTests
     [Fact]
     public void Playbook_check_leaves_no_hidden_character_in_an_attribute()
     {
-        var playbook = PlaybookParser.Parse("## any\nwhen: kind=generic\ndo: look\n", "/p/playbook.md");
+        var playbook = PlaybookParser.Parse("## any\nwhen: kind=generic trust=third_party\ndo: look\n", "/p/playbook.md");
         var rows = PlaybookCheck.Rows(playbook, History());
 
         var table = PlaybookCheck.Table(playbook, rows);
