@@ -71,6 +71,13 @@ public sealed class HttpFront(WorkerChannel worker, IHttpForwarder forwarder, st
         var forwarded = forwarder.SendAsync(context, worker.HttpUri.ToString(), _invoker, ForwarderRequestConfig.Empty, HttpTransformer.Default).AsTask();
 
         var error = await forwarded;
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            // The caller went away (a relay stopping mid-call): the host logs a cancelled request, which
+            // is no failure of the app. (The host would also send InvocationCancel; this one does not.)
+            return;
+        }
+
         if (error != ForwarderError.None)
         {
             var failure = context.Features.Get<IForwarderErrorFeature>()?.Exception;
