@@ -62,6 +62,53 @@ public sealed class FakeFunctionsHost : IAsyncDisposable
     /// </summary>
     public static async Task<FakeFunctionsHost> StartAsync(string appDirectory, IReadOnlyDictionary<string, string> appSettings)
     {
+        var host = await LaunchAsync(appDirectory, appSettings);
+        try
+        {
+            // The host's process start-up and initialization timeouts are a minute each.
+            var loaded = host.Worker.Loaded;
+            var first = await Task.WhenAny(loaded, host._process.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(90));
+            if (first != loaded)
+            {
+                throw new InvalidOperationException($"The worker exited with {host._process.ExitCode} before its functions were loaded.");
+            }
+
+            host._front.Map(await loaded);
+            return host;
+        }
+        catch (Exception ex)
+        {
+            var output = host.Output;
+            await host.DisposeAsync();
+            throw new InvalidOperationException($"The worker did not start under the host: {ex.Message}\n{output}\n{host.Worker.Logs}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Starts the worker as the host would, with the host there, and waits for the worker to exit on its
+    /// own; its exit code and output. A worker that passed its start-up checks would connect, load its
+    /// functions and keep running, and the wait fails.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(string appDirectory, IReadOnlyDictionary<string, string> appSettings)
+    {
+        await using var host = await LaunchAsync(appDirectory, appSettings);
+        try
+        {
+            await host._process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            throw new InvalidOperationException($"The worker did not exit (functions loaded: {host.Worker.Loaded.IsCompletedSuccessfully}):\n{host.Output}");
+        }
+
+        // Let the redirected output drain.
+        host._process.WaitForExit();
+        return (host._process.ExitCode, host.Output);
+    }
+
+    /// <summary>The host's two servers on 127.0.0.1 (gRPC for the worker, HTTP for callers), then the worker process.</summary>
+    private static async Task<FakeFunctionsHost> LaunchAsync(string appDirectory, IReadOnlyDictionary<string, string> appSettings)
+    {
         var workerId = Guid.NewGuid().ToString();
         var worker = new WorkerChannel(workerId, appDirectory);
         var grpcPort = Azurite.FreePort();
@@ -90,49 +137,7 @@ public sealed class FakeFunctionsHost : IAsyncDisposable
 
         var output = new ConcurrentQueue<string>();
         var process = StartWorker(appDirectory, appSettings, new Uri($"http://127.0.0.1:{grpcPort}/"), workerId, output);
-        try
-        {
-            // The host's process start-up and initialization timeouts are a minute each.
-            var loaded = worker.Loaded;
-            var exited = process.WaitForExitAsync();
-            var first = await Task.WhenAny(loaded, exited).WaitAsync(TimeSpan.FromSeconds(90));
-            if (first != loaded)
-            {
-                throw new InvalidOperationException($"The worker exited with {process.ExitCode} before its functions were loaded:\n{string.Join('\n', output)}");
-            }
-
-            front.Map(await loaded);
-        }
-        catch
-        {
-            process.Kill(entireProcessTree: true);
-            await server.StopAsync();
-            throw new InvalidOperationException($"The worker did not start under the host:\n{string.Join('\n', output)}\n{worker.Logs}");
-        }
-
         return new FakeFunctionsHost(server, process, output, worker, front, new Uri($"http://127.0.0.1:{httpPort}"));
-    }
-
-    /// <summary>Starts the worker as the host would and waits for it to exit on its own; its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(string appDirectory, IReadOnlyDictionary<string, string> appSettings)
-    {
-        // Nothing listens on this gRPC address: a worker that fails its start-up checks must exit before
-        // it would connect, and one that passes them would retry and never exit (the wait then fails).
-        var output = new ConcurrentQueue<string>();
-        using var process = StartWorker(appDirectory, appSettings, new Uri($"http://127.0.0.1:{Azurite.FreePort()}/"), Guid.NewGuid().ToString(), output);
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"The worker did not exit:\n{string.Join('\n', output)}");
-        }
-
-        // Let the redirected output drain.
-        process.WaitForExit();
-        return (process.ExitCode, string.Join('\n', output));
     }
 
     /// <summary>
