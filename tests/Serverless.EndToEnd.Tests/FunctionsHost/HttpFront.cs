@@ -97,6 +97,10 @@ public sealed class HttpFront(WorkerChannel worker, IHttpForwarder forwarder, st
                 }
             }
         }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The caller left after the answer was forwarded, before the worker reported the invocation done.
+        }
         catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or TimeoutException)
         {
             _failures.Enqueue($"{function.Name} {invocationId}: no invocation response ({ex.Message})");
