@@ -282,15 +282,18 @@ public sealed class FunctionsHostTests(HostedApp hosted) : IClassFixture<HostedA
     public async Task The_relay_handshakes_through_the_host_and_takes_an_event_from_the_backlog_and_one_by_the_doorbell()
     {
         var early = await AcceptedIdAsync(GenericPost("ops", JsonContent.Create(new { title = "before the relay started" })));
-        await using var relay = await ConnectedRelayAsync("ops");
-        var first = await NotificationAsync(relay);
-        Assert.Equal(early, (string?)first["meta"]!["event_id"]);
+        // An hour between safety polls: after the drain on connect, only a doorbell can bring an event.
+        await using var relay = await RelayProcess.StartAsync(_host.BaseUrl, "ops", HostedApp.RelayToken, null, "--poll-interval", "3600");
+        await WebhookToChannelTests.WaitUntilConnectedAsync(relay);
+        Assert.True(await RelayProcess.EventuallyAsync(() => relay.DeliveredEventIds.Count == 1, TimeSpan.FromSeconds(30)), relay.Stderr);
+        Assert.Equal(early, relay.DeliveredEventIds[0]);
+        Assert.Contains("Backlog (connect): 1 event(s) handled", relay.Stderr, StringComparison.Ordinal);
 
         var rung = await AcceptedIdAsync(GenericPost("ops", JsonContent.Create(new { title = "while the relay listens" })));
 
-        var second = await NotificationAsync(relay, 2);
-        Assert.Equal(rung, (string?)second["meta"]!["event_id"]);
+        Assert.True(await RelayProcess.EventuallyAsync(() => relay.DeliveredEventIds.Count == 2, TimeSpan.FromSeconds(30)), relay.Stderr + "\n" + _host.Output);
         Assert.Equal([early, rung], relay.DeliveredEventIds);
+        Assert.DoesNotContain("Backlog (safety poll)", relay.Stderr, StringComparison.Ordinal);
         Assert.True(relay.Client.ServerCapabilities.Experimental?.ContainsKey("claude/channel"));
         AssertNoFailures();
     }

@@ -25,15 +25,14 @@ public sealed class HttpFront(WorkerChannel worker, IHttpForwarder forwarder, st
     /// <summary>How long the host waits for an invocation (its functionTimeout is far longer; a test would not).</summary>
     private static readonly TimeSpan InvocationTimeout = TimeSpan.FromSeconds(60);
 
-    // As YARP advises for a forwarder and as the host configures its own: no proxy, cookies, redirects or
-    // decompression between the host and the worker.
+    // As YARP advises for a forwarder: no proxy, cookies, redirects or decompression between the host and
+    // the worker.
     private readonly HttpMessageInvoker _invoker = new(new SocketsHttpHandler
     {
         UseProxy = false,
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.None,
         UseCookies = false,
-        ActivityHeadersPropagator = null,
         ConnectTimeout = TimeSpan.FromSeconds(15),
     });
 
