@@ -285,9 +285,12 @@ public sealed class FunctionsHostTests(HostedApp hosted) : IClassFixture<HostedA
         // An hour between safety polls: after the drain on connect, only a doorbell can bring an event.
         await using var relay = await RelayProcess.StartAsync(_host.BaseUrl, "ops", HostedApp.RelayToken, null, "--poll-interval", "3600");
         await WebhookToChannelTests.WaitUntilConnectedAsync(relay);
-        Assert.True(await RelayProcess.EventuallyAsync(() => relay.DeliveredEventIds.Count == 1, TimeSpan.FromSeconds(30)), relay.Stderr);
+        Assert.True(
+            await RelayProcess.EventuallyAsync(
+                () => relay.DeliveredEventIds.Count == 1 && relay.Stderr.Contains("Backlog (connect): 1 event(s) handled", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(30)),
+            relay.Stderr);
         Assert.Equal(early, relay.DeliveredEventIds[0]);
-        Assert.Contains("Backlog (connect): 1 event(s) handled", relay.Stderr, StringComparison.Ordinal);
 
         var rung = await AcceptedIdAsync(GenericPost("ops", JsonContent.Create(new { title = "while the relay listens" })));
 
