@@ -15,9 +15,10 @@ public sealed record HostedFunction(string Id, string Name, string TriggerBindin
 /// <c>WorkerInitRequest</c> and reads the worker's capabilities; asks for the functions the worker
 /// indexed (<c>FunctionsMetadataRequest</c>, worker indexing); sends one <c>FunctionLoadRequest</c> per
 /// function (the worker does not claim <c>SupportsLoadResponseCollection</c>); then one
-/// <c>InvocationRequest</c> per HTTP request. Stricter than the host, which logs and goes on: anything out
-/// of order, any failed status, and any message this host does not speak is a violation that fails
-/// start-up or the invocation, so a test cannot pass on a worker the host would have given up on.
+/// <c>InvocationRequest</c> per HTTP request. Stricter than the host, which logs and goes on: a wrong
+/// worker id, a failed init, indexing or load status, a response to something it did not send, and any
+/// message this host does not speak is a violation (<see cref="Violations"/>) that fails start-up and
+/// every invocation in flight; a failed invocation is reported by <see cref="HttpFront"/>.
 /// Not here: placeholder mode (environment reload), worker status and warm-up requests, invocation
 /// cancellation, shared memory and retries; this app uses none of them.
 /// </summary>
