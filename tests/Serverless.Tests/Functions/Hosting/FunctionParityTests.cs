@@ -208,8 +208,8 @@ public sealed class FunctionParityTests(BothHosts hosts) : IClassFixture<BothHos
     /// request's <see cref="HttpContext"/> (route values set by the worker's routing from the function's
     /// route), with a <see cref="FunctionContext"/> that names the function, then executes its result.
     /// A stand-in for the host, and said so: no Functions host runs here (Core Tools cannot be installed,
-    /// and the host's gRPC messages are internal to the worker). The real worker is started beside this in
-    /// DeploymentPackageTests, as far as its connection to the host's gRPC endpoint.
+    /// and the host's gRPC messages are internal to the worker). The published worker runs under a stand-in
+    /// for the host's protocol and HTTP proxying in the end-to-end FunctionsHostTests.
     /// </summary>
     private async Task<(int Status, string? ContentType, string Body)> InvokeFunctionAsync(Function function, string pathAndQuery, string? body, string? token)
     {
