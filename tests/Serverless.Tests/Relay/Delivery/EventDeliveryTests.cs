@@ -163,6 +163,38 @@ public sealed class EventDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_notification_the_closing_budget_cuts_off_is_still_released()
+    {
+        // The write never finishes (a session that stopped reading); the closing budget runs out and cancels it. The
+        // release that follows must not inherit that cancelled budget: a real HttpClient fails at once on a cancelled
+        // token, and the event would then wait out its visibility timeout (RelayCloseTests saw 1 of 400 so, on SIGINT).
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var sink = new Mock<IChannelSink>();
+        sink.Setup(s => s.SendAsync(It.IsAny<ChannelNotification>(), It.IsAny<CancellationToken>()))
+            .Returns((ChannelNotification _, CancellationToken ct) => Task.Delay(Timeout.Infinite, ct));
+        _api.Setup(a => a.ReleaseAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
+            .Returns((IReadOnlyList<string> r, CancellationToken ct) =>
+            {
+                if (ct.IsCancellationRequested)
+                {
+                    return Task.FromCanceled(ct);
+                }
+
+                _calls.Add("release " + string.Join(",", r));
+                return Task.CompletedTask;
+            });
+        using var log = new DeliveredEventLog();
+        using var delivery = new EventDelivery(sink.Object, _api.Object, log, new RecentEvents(), new RelayStatus(clock), clock, NullLogger<EventDelivery>.Instance);
+
+        var delivering = delivery.DeliverAsync(EventTranslatorTests.Event("e1", receipt: "m1:r1"), default);
+        delivery.BeginClosing();
+        clock.Advance(EventDelivery.ClosingBudget);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => delivering);
+        Assert.Equal(["release m1:r1"], _calls.Snapshot());
+    }
+
+    [Fact]
     public async Task A_drain_cut_short_acknowledges_what_was_shown_and_releases_the_rest()
     {
         _sink.Setup(s => s.SendAsync(It.Is<ChannelNotification>(n => n.Meta["event_id"] == "e2"), It.IsAny<CancellationToken>()))
