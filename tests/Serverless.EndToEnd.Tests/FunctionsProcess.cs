@@ -37,6 +37,27 @@ public sealed class FunctionsProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        return await StartAsync(start, baseUrl, TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>
+    /// The app as a user starts it: <paramref name="command"/> (the README's <c>dotnet run --project functions</c>) run by
+    /// a shell in <paramref name="folder"/>, listening on <paramref name="baseUrl"/>; it builds first, so it has minutes.
+    /// </summary>
+    public static Task<FunctionsProcess> StartFromSourceAsync(string command, string folder, Uri baseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        var start = new ProcessStartInfo("sh", ["-c", $"exec {command} -- --urls {baseUrl}"])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        return StartAsync(start, baseUrl, TimeSpan.FromMinutes(8));
+    }
+
+    private static async Task<FunctionsProcess> StartAsync(ProcessStartInfo start, Uri baseUrl, TimeSpan healthyWithin)
+    {
         var process = Process.Start(start)!;
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
@@ -45,7 +66,7 @@ public sealed class FunctionsProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + healthyWithin;
         while (DateTime.UtcNow < deadline && !process.HasExited)
         {
             try
@@ -68,8 +89,12 @@ public sealed class FunctionsProcess : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        process.Kill(entireProcessTree: true);
-        throw new InvalidOperationException($"The function app did not become healthy at {baseUrl}.");
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        throw new InvalidOperationException($"The function app did not become healthy at {baseUrl}:\n{string.Join('\n', output)}");
     }
 
     /// <summary>Ends the process at once, as a crash or a host recycle would.</summary>
