@@ -28,7 +28,7 @@ public static class ChatTransportNames
 /// The one rule for what a decision event is, shared by the function app (which makes them and refuses to replay
 /// them) and the relay (which acts on them). A decision is an event the app marked as written by a user on the
 /// channel's allowlist of a chat transport: <c>kind</c> a chat transport's name, <c>trust</c>
-/// <see cref="AllowlistedTrust"/> and <c>eventtype</c> <see cref="PermissionEventType"/> or
+/// <see cref="EventTrust.Allowlisted"/> and <c>eventtype</c> <see cref="PermissionEventType"/> or
 /// <see cref="AnswerEventType"/>. No webhook can produce that: a webhook's <c>kind</c> is its source's name
 /// (none is a chat transport's) and its <c>trust</c> is always <c>third_party</c>, so a generic event with
 /// <c>X-Event-Type: permission</c> stays an ordinary, untrusted event; chat messages are <c>eventtype</c>
@@ -40,12 +40,9 @@ public static class DecisionEvents
 
     public const string AnswerEventType = "answer";
 
-    /// <summary>The <c>trust</c> of a sender on the channel's allowlist (a paired chat).</summary>
-    public const string AllowlistedTrust = EventTrust.Allowlisted;
-
     /// <summary>What the event is by the attributes the app set: a decision of this kind, or null for an ordinary event.</summary>
     public static DecisionKind? Classify(string? kind, string? trust, string? eventType) =>
-        ChatTransportNames.IsChatTransport(kind) && trust == AllowlistedTrust
+        ChatTransportNames.IsChatTransport(kind) && trust == EventTrust.Allowlisted
             ? eventType switch
             {
                 PermissionEventType => DecisionKind.Permission,

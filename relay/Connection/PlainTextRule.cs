@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Serverless.Relay.Connection;
 
 /// <summary>
@@ -9,13 +7,11 @@ namespace Serverless.Relay.Connection;
 /// </summary>
 public static class PlainTextRule
 {
-    /// <summary>localhost, 127.0.0.0/8 and ::1: names that never leave the machine.</summary>
+    /// <summary>localhost, 127.0.0.0/8 and ::1: names that never leave the machine (<see cref="Uri.IsLoopback"/>, as the rest of the project asks it).</summary>
     public static bool IsLoopback(Uri url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        var host = url.IdnHost;
-        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-            || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
+        return url.IsLoopback;
     }
 
     /// <summary>True for https and wss, and for http and ws to this machine.</summary>
