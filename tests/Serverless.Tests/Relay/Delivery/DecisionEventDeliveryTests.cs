@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Serverless.Contracts;
 using Serverless.Relay.Channel;
@@ -17,25 +16,9 @@ namespace Serverless.Tests.Relay.Delivery;
 public sealed class DecisionEventDeliveryTests : IDisposable
 {
     private const string QuestionId = "0193a0b1c2d3e4f5a6b7c8d9e0f1a2b3";
-    private readonly Mock<IChannelSink> _sink = new();
-    private readonly Mock<IRelayApi> _api = new();
-    private readonly DeliveredEventLog _log = new();
-    private readonly QuestionSignals _signals = new();
-    private readonly EventDelivery _delivery;
+    private readonly AnswerDeliveryHarness _h = new();
 
-    public DecisionEventDeliveryTests()
-    {
-        _api.Setup(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<IReadOnlyList<ReceiptDelivery?>?>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((IReadOnlyList<string> r, IReadOnlyList<ReceiptDelivery?>? _, CancellationToken _) => new AckResponse(r.Count, 0));
-        _delivery = new EventDelivery(
-            _sink.Object, _api.Object, _log, new RecentEvents(), new RelayStatus(TimeProvider.System), TimeProvider.System, NullLogger<EventDelivery>.Instance, questions: _signals);
-    }
-
-    public void Dispose()
-    {
-        _delivery.Dispose();
-        _log.Dispose();
-    }
+    public void Dispose() => _h.Dispose();
 
     private static RelayEvent Event(string id, string kind, string trust, string eventType, string? replayOf = null)
     {
@@ -65,10 +48,10 @@ public sealed class DecisionEventDeliveryTests : IDisposable
     [InlineData("discord")]
     public async Task A_permission_answer_of_an_allowlisted_chat_user_goes_back_to_Claude_Code_as_the_answer(string kind)
     {
-        await _delivery.DeliverAsync(Event("p1", kind, "allowlisted", "permission"), default);
+        await _h.Delivery.DeliverAsync(Event("p1", kind, "allowlisted", "permission"), default);
 
-        _sink.Verify(s => s.SendPermissionAsync("abcde", "allow", It.IsAny<CancellationToken>()), Times.Once);
-        _sink.Verify(s => s.SendAsync(It.IsAny<ChannelNotification>(), It.IsAny<CancellationToken>()), Times.Never);
+        _h.Sink.Verify(s => s.SendPermissionAsync("abcde", "allow", It.IsAny<CancellationToken>()), Times.Once);
+        _h.Sink.Verify(s => s.SendAsync(It.IsAny<ChannelNotification>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Theory]
@@ -83,11 +66,11 @@ public sealed class DecisionEventDeliveryTests : IDisposable
     [InlineData("telegram", "allowlisted", "")]
     public async Task A_permission_event_the_app_did_not_mark_as_a_chat_users_decision_is_shown_as_an_ordinary_event(string kind, string trust, string? replayOf)
     {
-        await _delivery.DeliverAsync(Event("p2", kind, trust, "permission", replayOf), default);
+        await _h.Delivery.DeliverAsync(Event("p2", kind, trust, "permission", replayOf), default);
 
-        _sink.Verify(s => s.SendPermissionAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
-        _sink.Verify(s => s.SendAsync(It.Is<ChannelNotification>(n => n.Meta["event_id"] == "p2" && n.Meta["trust"] == trust), It.IsAny<CancellationToken>()), Times.Once);
-        Assert.True(_log.Contains("p2"));
+        _h.Sink.Verify(s => s.SendPermissionAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        _h.Sink.Verify(s => s.SendAsync(It.Is<ChannelNotification>(n => n.Meta["event_id"] == "p2" && n.Meta["trust"] == trust), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.True(_h.Log.Contains("p2"));
     }
 
     [Theory]
@@ -95,12 +78,12 @@ public sealed class DecisionEventDeliveryTests : IDisposable
     [InlineData("telegram", "allowlisted", "0193a0b1c2d3e4f5a6b7c8d9e0f1a2b4")]
     public async Task An_answer_event_the_app_did_not_mark_as_a_chat_users_decision_wakes_no_ask_user_call(string kind, string trust, string? replayOf)
     {
-        var wait = _signals.NextAsync(QuestionId);
+        var wait = _h.Signals.NextAsync(QuestionId);
 
-        await _delivery.DeliverAsync(Event("a1", kind, trust, "answer", replayOf), default);
+        await _h.Delivery.DeliverAsync(Event("a1", kind, trust, "answer", replayOf), default);
 
         Assert.False(wait.IsCompleted);
-        _sink.Verify(s => s.SendAsync(It.Is<ChannelNotification>(n => n.Meta["event_id"] == "a1"), It.IsAny<CancellationToken>()), Times.Once);
+        _h.Sink.Verify(s => s.SendAsync(It.Is<ChannelNotification>(n => n.Meta["event_id"] == "a1"), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]

@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Serverless.Contracts;
 using Serverless.Relay.Channel;
 using Serverless.Relay.Connection;
 using Serverless.Relay.Delivery;
 using Serverless.Relay.Questions;
+using Serverless.Tests.Relay.Delivery;
 
 namespace Serverless.Tests.Relay.Questions;
 
@@ -13,25 +13,9 @@ namespace Serverless.Tests.Relay.Questions;
 public sealed class AnswerEventDeliveryTests : IDisposable
 {
     private const string QuestionId = "0193a0b1c2d3e4f5a6b7c8d9e0f1a2b3";
-    private readonly Mock<IChannelSink> _sink = new();
-    private readonly Mock<IRelayApi> _api = new();
-    private readonly DeliveredEventLog _log = new();
-    private readonly QuestionSignals _signals = new();
-    private readonly EventDelivery _delivery;
+    private readonly AnswerDeliveryHarness _h = new();
 
-    public AnswerEventDeliveryTests()
-    {
-        _api.Setup(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<IReadOnlyList<ReceiptDelivery?>?>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((IReadOnlyList<string> r, IReadOnlyList<ReceiptDelivery?>? _, CancellationToken _) => new AckResponse(r.Count, 0));
-        _delivery = new EventDelivery(
-            _sink.Object, _api.Object, _log, new RecentEvents(), new RelayStatus(TimeProvider.System), TimeProvider.System, NullLogger<EventDelivery>.Instance, questions: _signals);
-    }
-
-    public void Dispose()
-    {
-        _delivery.Dispose();
-        _log.Dispose();
-    }
+    public void Dispose() => _h.Dispose();
 
     private static RelayEvent Answer(string id, string trust = "allowlisted", string subject = $"questions/{QuestionId}") =>
         RelayEvent.FromMessage(new JsonObject
@@ -53,26 +37,26 @@ public sealed class AnswerEventDeliveryTests : IDisposable
     [Fact]
     public async Task An_answer_event_wakes_the_waiting_call_and_is_acknowledged_but_not_shown()
     {
-        var wait = _signals.NextAsync(QuestionId);
+        var wait = _h.Signals.NextAsync(QuestionId);
 
-        await _delivery.DeliverAsync(Answer("e1"), default);
-        await _delivery.FlushAcknowledgementsAsync();
+        await _h.Delivery.DeliverAsync(Answer("e1"), default);
+        await _h.Delivery.FlushAcknowledgementsAsync();
 
         Assert.True(wait.IsCompletedSuccessfully);
-        _sink.VerifyNoOtherCalls();
-        _api.Verify(a => a.AcknowledgeAsync(It.Is<IReadOnlyList<string>>(r => r.Contains("m-e1:r")), It.IsAny<IReadOnlyList<ReceiptDelivery?>?>(), It.IsAny<CancellationToken>()), Times.Once);
-        Assert.True(_log.Contains("e1"));
+        _h.Sink.VerifyNoOtherCalls();
+        _h.Api.Verify(a => a.AcknowledgeAsync(It.Is<IReadOnlyList<string>>(r => r.Contains("m-e1:r")), It.IsAny<IReadOnlyList<ReceiptDelivery?>?>(), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.True(_h.Log.Contains("e1"));
     }
 
     [Fact]
     public async Task An_answer_event_no_call_waits_for_is_acknowledged_and_kept_for_the_call_that_asks_again()
     {
-        await _delivery.DeliverAsync(Answer("e2"), default);
-        await _delivery.FlushAcknowledgementsAsync();
+        await _h.Delivery.DeliverAsync(Answer("e2"), default);
+        await _h.Delivery.FlushAcknowledgementsAsync();
 
-        _sink.VerifyNoOtherCalls();
-        _api.Verify(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<IReadOnlyList<ReceiptDelivery?>?>(), It.IsAny<CancellationToken>()), Times.Once);
-        Assert.True(_signals.NextAsync(QuestionId).IsCompletedSuccessfully);
+        _h.Sink.VerifyNoOtherCalls();
+        _h.Api.Verify(a => a.AcknowledgeAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<IReadOnlyList<ReceiptDelivery?>?>(), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.True(_h.Signals.NextAsync(QuestionId).IsCompletedSuccessfully);
     }
 
     [Theory]
@@ -81,11 +65,11 @@ public sealed class AnswerEventDeliveryTests : IDisposable
     [InlineData("allowlisted", "#42")]
     public async Task An_event_that_only_looks_like_an_answer_is_shown_as_an_ordinary_event(string trust, string subject)
     {
-        var wait = _signals.NextAsync(QuestionId);
+        var wait = _h.Signals.NextAsync(QuestionId);
 
-        await _delivery.DeliverAsync(Answer("e3", trust, subject), default);
+        await _h.Delivery.DeliverAsync(Answer("e3", trust, subject), default);
 
-        _sink.Verify(s => s.SendAsync(It.Is<ChannelNotification>(n => n.Meta["event_id"] == "e3"), It.IsAny<CancellationToken>()), Times.Once);
+        _h.Sink.Verify(s => s.SendAsync(It.Is<ChannelNotification>(n => n.Meta["event_id"] == "e3"), It.IsAny<CancellationToken>()), Times.Once);
         Assert.False(wait.IsCompleted);
     }
 }
