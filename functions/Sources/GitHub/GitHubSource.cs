@@ -159,8 +159,9 @@ public sealed class GitHubSource : IWebhookSource
 
         var conclusion = Json.Text(payload, "workflow_run.conclusion");
         var failed = FailedConclusions.Contains(conclusion);
+        var branch = Json.Text(payload, "workflow_run.head_branch");
         var summary = new Summary($"GitHub Actions: workflow '{Json.Text(payload, "workflow_run.name")}' {(failed ? "FAILED" : conclusion)} in {repo}")
-            .Field("branch", Json.Text(payload, "workflow_run.head_branch"))
+            .Field("branch", branch)
             .Field("run", Json.Text(payload, "workflow_run.run_number") is { } n ? $"#{n}, attempt {Json.Text(payload, "workflow_run.run_attempt") ?? "1"}" : null)
             .Field("triggered by", Json.Text(payload, "workflow_run.actor.login"))
             .Field("commit", Json.Text(payload, "workflow_run.head_commit.message"))
@@ -168,8 +169,8 @@ public sealed class GitHubSource : IWebhookSource
         return Draft(summary, failed ? Severity.Error : Severity.Info, Json.Text(payload, "workflow_run.html_url")) with
         {
             Outcome = failed ? "failure" : "success",
-            Subject = Json.Text(payload, "workflow_run.head_branch"),
-            Branch = Json.Text(payload, "workflow_run.head_branch"),
+            Subject = branch,
+            Branch = branch,
             Fork = IsFork(Json.Text(payload, "workflow_run.head_repository.full_name"), repo),
             Actor = Json.Text(payload, "workflow_run.triggering_actor.login") ?? Json.Text(payload, "workflow_run.actor.login"),
         };
